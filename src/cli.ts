@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from './config.js';
+import type { AppContext } from './context.js';
+import { buildApp } from './http/app.js';
+import { createLogger } from './logger.js';
+import { openContext } from './runtime.js';
+import { DEMO_PROJECT_PATH, loadProjectFile, seedProject } from './services/project-seed.js';
+import { createAdminToken, createAppToken } from './services/tokens.js';
+
+const USAGE = `Usage: tender <command>
+
+  start                       migrate, (demo mode) seed the demo project, and serve HTTP
+  migrate                     apply database migrations and exit
+  seed FILE                   load a project (catalog, forms, accounts, storages, users) from JSON
+  token create NAME           create an app token (x-app-token) for a storefront
+  admin-token create NAME [--role owner|viewer]
+                              create an admin API token
+
+Environment: DATABASE_URL, TENDER_DATA_DIR, PORT, HOST, TENDER_PUBLIC_URL, TENDER_SECRET_KEY,
+TENDER_DEMO, LOG_LEVEL — see README.md.`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { role: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, sub, arg] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command ? 0 : 1;
+  }
+  const config = loadConfig();
+  const log = createLogger(command === 'start' ? config.logLevel : 'warn');
+
+  if (command === 'start') return start(config, log);
+
+  const ctx = await openContext(config, log);
+  try {
+    switch (command) {
+      case 'migrate':
+        console.log('Migrations are up to date.');
+        return 0;
+      case 'seed': {
+        if (!sub) return usage('seed needs a FILE');
+        await seedProject(ctx, await loadProjectFile(sub));
+        console.log(`Seeded project from ${sub}.`);
+        return 0;
+      }
+      case 'token': {
+        if (sub !== 'create' || !arg) return usage('token create NAME');
+        const { token } = await createAppToken(ctx, arg);
+        console.log(`App token: ${token}`);
+        return 0;
+      }
+      case 'admin-token': {
+        if (sub !== 'create' || !arg) return usage('admin-token create NAME [--role owner|viewer]');
+        const role = values.role ?? 'owner';
+        if (role !== 'owner' && role !== 'viewer') return usage('--role must be owner or viewer');
+        const { token } = await createAdminToken(ctx, arg, role);
+        console.log(`Admin token: ${token}`);
+        return 0;
+      }
+      default:
+        return usage(`unknown command "${command}"`);
+    }
+  } finally {
+    await ctx.db.close();
+  }
+}
+
+function usage(message: string): number {
+  console.error(`tender: ${message}\n\n${USAGE}`);
+  return 2;
+}
+
+interface DemoTokens {
+  appToken: string;
+  adminToken: string;
+}
+
+/** Seeds the demo project once and keeps its tokens in the data directory (demo mode only). */
+async function ensureDemo(ctx: AppContext): Promise<DemoTokens> {
+  const file = join(ctx.config.dataDir, 'demo-tokens.json');
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as DemoTokens;
+  } catch {
+    await seedProject(ctx, await loadProjectFile(DEMO_PROJECT_PATH));
+    const tokens = {
+      appToken: (await createAppToken(ctx, 'demo storefront')).token,
+      adminToken: (await createAdminToken(ctx, 'demo admin', 'owner')).token,
+    };
+    await writeFile(file, JSON.stringify(tokens, null, 2) + '\n', { mode: 0o600 });
+    return tokens;
+  }
+}
+
+async function start(config: ReturnType<typeof loadConfig>, log: ReturnType<typeof createLogger>): Promise<number> {
+  const ctx = await openContext(config, log);
+  const demo = config.demo ? await ensureDemo(ctx) : undefined;
+  const app = await buildApp(ctx);
+  await app.listen({ port: config.port, host: config.host });
+  const lines = [
+    `Tender is running (${ctx.db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'}).`,
+    `URL: ${config.publicUrl}`,
+    `API docs: ${config.publicUrl}/docs`,
+  ];
+  if (demo) {
+    lines.push(
+      `App token: ${demo.appToken}`,
+      `Admin token: ${demo.adminToken}`,
+      'Demo user: your-user@email.com / 123456',
+      'DEMO MODE: a demo project with a demo user is loaded and one-time codes are written to the log. Do not use demo mode in production.',
+    );
+  }
+  console.log(lines.join('\n'));
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log.info({ signal }, 'shutting down');
+    await app.close();
+    await ctx.db.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  return new Promise<number>(() => {});
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exit(code);
+  },
+  (err: unknown) => {
+    console.error(`tender: ${(err as Error).message ?? String(err)}`);
+    process.exit(1);
+  },
+);

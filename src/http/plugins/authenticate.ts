@@ -1,0 +1,85 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../context.js';
+import { sha256Hex } from '../../crypto.js';
+import { PaymentsError } from '../../errors.js';
+import { authenticateAccessToken } from '../../services/access-tokens.js';
+import type { RouteAuth } from '../principal.js';
+
+// Positive app-token lookups are cached briefly per process; a revoked app token stops working
+// everywhere within APP_TOKEN_CACHE_MS (documented in README). User sessions are never cached.
+const APP_TOKEN_CACHE_MS = 30_000;
+
+/**
+ * Resolves who is calling, in `onRequest` so that a missing or bad credential answers 401
+ * before the body is even parsed. Routes declare what they need in `config.auth`.
+ */
+export function registerAuthentication(app: FastifyInstance, ctx: AppContext): void {
+  const appTokens = new Map<string, { id: number; until: number }>();
+
+  async function checkAppToken(request: FastifyRequest): Promise<void> {
+    const raw = request.headers['x-app-token'];
+    // The OneEntry SDK sends the literal string "undefined" when no token was configured.
+    if (typeof raw !== 'string' || raw === '' || raw === 'undefined') {
+      throw new PaymentsError('app_token_required', 'The x-app-token header is required (create one with `tender token create NAME`)');
+    }
+    const hash = sha256Hex(raw);
+    const cached = appTokens.get(hash);
+    if (cached && cached.until > Date.now()) {
+      request.appTokenId = cached.id;
+      return;
+    }
+    const { rows } = await ctx.db.query<{ id: number }>('SELECT id FROM app_tokens WHERE token_hash = $1 AND revoked_at IS NULL', [hash]);
+    if (rows.length === 0) throw new PaymentsError('app_token_invalid', 'The x-app-token header does not match an active app token');
+    if (appTokens.size > 1000) appTokens.clear();
+    appTokens.set(hash, { id: rows[0]!.id, until: Date.now() + APP_TOKEN_CACHE_MS });
+    request.appTokenId = rows[0]!.id;
+  }
+
+  async function checkUser(request: FastifyRequest): Promise<void> {
+    const token = bearer(request);
+    if (!token) throw new PaymentsError('unauthorized', 'Authorization: Bearer <access token> is required');
+    request.principal = await authenticateAccessToken(ctx, token);
+  }
+
+  async function checkAdmin(request: FastifyRequest, write: boolean): Promise<void> {
+    const token = bearer(request);
+    if (!token) throw new PaymentsError('admin_token_required', 'Authorization: Bearer <admin token> is required (create one with `tender admin-token create NAME`)');
+    const { rows } = await ctx.db.query<{ id: number; role: 'owner' | 'viewer'; name: string }>(
+      'SELECT id, role, name FROM admin_tokens WHERE token_hash = $1 AND revoked_at IS NULL',
+      [sha256Hex(token)],
+    );
+    const row = rows[0];
+    if (!row) throw new PaymentsError('unauthorized', 'The admin token is invalid or revoked');
+    request.principal = { kind: 'admin', tokenId: row.id, role: row.role, name: row.name };
+    if (write && row.role !== 'owner') throw new PaymentsError('forbidden', 'This admin token is read-only (role viewer)');
+  }
+
+  app.addHook('onRequest', async (request) => {
+    const auth: RouteAuth = request.routeOptions.config?.auth ?? (request.url.startsWith('/api/content/') ? 'app' : 'public');
+    switch (auth) {
+      case 'public':
+        return;
+      case 'app':
+        await checkAppToken(request);
+        request.principal = { kind: 'app', appTokenId: request.appTokenId! };
+        return;
+      case 'user':
+        await checkAppToken(request);
+        await checkUser(request);
+        return;
+      case 'admin':
+        await checkAdmin(request, false);
+        return;
+      case 'admin_write':
+        await checkAdmin(request, true);
+        return;
+    }
+  });
+}
+
+function bearer(request: FastifyRequest): string | undefined {
+  const h = request.headers.authorization;
+  if (typeof h !== 'string') return undefined;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+  return m?.[1];
+}

@@ -1,0 +1,62 @@
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import type { AppContext } from '../context.js';
+import { PaymentsError } from '../errors.js';
+
+export interface UserPrincipal {
+  kind: 'user';
+  userId: number;
+  sessionId: number;
+}
+
+const ISSUER = 'tender';
+const AUDIENCE = 'tender:storefront';
+
+let cachedKey: { ring: unknown; key: Uint8Array } | undefined;
+function signingKey(ctx: AppContext): Uint8Array {
+  if (cachedKey?.ring !== ctx.keys) cachedKey = { ring: ctx.keys, key: new Uint8Array(ctx.keys.derive('access-jwt')) };
+  return cachedKey.key;
+}
+
+/** Short-lived HS256 access token bound to one login session (`sid`), so logout kills it. */
+export async function issueAccessToken(ctx: AppContext, input: { userId: number; sessionId: number; ttlSec: number }): Promise<string> {
+  const now = Math.floor(ctx.now().getTime() / 1000);
+  return new SignJWT({ sid: input.sessionId })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(String(input.userId))
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(now)
+    .setExpirationTime(now + input.ttlSec)
+    .sign(signingKey(ctx));
+}
+
+/**
+ * Verifies the signature and expiry, then checks in the database that the login session is
+ * still live: a revoked session answers 401 on every Tender process at once.
+ */
+export async function authenticateAccessToken(ctx: AppContext, token: string): Promise<UserPrincipal> {
+  let sub: string | undefined;
+  let sid: unknown;
+  try {
+    const { payload } = await jwtVerify(token, signingKey(ctx), {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['HS256'],
+      currentDate: ctx.now(),
+    });
+    sub = payload.sub;
+    sid = payload.sid;
+  } catch (err) {
+    if (err instanceof joseErrors.JWTExpired) throw new PaymentsError('token_expired', 'The access token has expired; refresh it');
+    throw new PaymentsError('unauthorized', 'The access token is invalid');
+  }
+  const userId = Number(sub);
+  if (!Number.isSafeInteger(userId) || typeof sid !== 'number') throw new PaymentsError('unauthorized', 'The access token is invalid');
+  const { rows } = await ctx.db.query<{ ok: boolean }>(
+    `SELECT true AS ok FROM user_sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND u.is_active`,
+    [sid, userId],
+  );
+  if (rows.length === 0) throw new PaymentsError('session_revoked', 'The session has ended; sign in again');
+  return { kind: 'user', userId, sessionId: sid };
+}

@@ -1,0 +1,64 @@
+/**
+ * The one small database interface Tender's store modules use, implemented for embedded PGlite
+ * and for a real PostgreSQL pool. Store modules write plain parameterized SQL against it.
+ *
+ * Why plain SQL rather than a query builder: every money transition needs exact control over
+ * `SELECT … FOR UPDATE`, statement count per request (see docs/benchmarks.md) and identical
+ * behaviour on both engines; a thin interface over `pg` and PGlite gives that with no dialect
+ * layer in between (kysely-pglite was measured to lose updates under concurrent transactions).
+ */
+export interface QueryResult<R> {
+  rows: R[];
+  rowCount: number;
+}
+
+export interface Queryable {
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+}
+
+export type DbKind = 'pglite' | 'postgres';
+
+export interface DbStats {
+  statements: number;
+  commits: number;
+  rollbacks: number;
+}
+
+export interface TransactionOptions {
+  /** Retries on serialization failure / deadlock (SQLSTATE 40001, 40P01). Default 5. */
+  retries?: number;
+}
+
+export interface Db extends Queryable {
+  readonly kind: DbKind;
+  /** Counters for benchmarks and tests; cheap enough to keep always on. */
+  readonly stats: DbStats;
+  /**
+   * Runs `fn` in one transaction on one connection. The callback must use `tx`, never the `Db`
+   * itself: on PGlite a standalone query waits for the open transaction, so using the outer
+   * handle inside would deadlock; on PostgreSQL it would silently run outside the transaction.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /** Runs a multi-statement script without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const RETRYABLE = new Set(['40001', '40P01']);
+
+export function isRetryableTxError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && RETRYABLE.has(code);
+}
+
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  const e = err as { code?: unknown; constraint?: unknown } | null;
+  if (e?.code !== '23505') return false;
+  return constraint === undefined || e.constraint === constraint;
+}
+
+/** Small jittered pause between transaction retries so racing writers spread out. */
+export function retryDelay(attempt: number): Promise<void> {
+  const ms = Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random());
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

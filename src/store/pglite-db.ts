@@ -1,0 +1,67 @@
+import { PGlite, types } from '@electric-sql/pglite';
+import type { Db, DbStats, Queryable, TransactionOptions } from './db.js';
+import { isRetryableTxError, retryDelay } from './db.js';
+
+export interface PgliteDbOptions {
+  /** Directory for the data files; `undefined` keeps the database in memory. */
+  dataDir?: string;
+}
+
+/**
+ * Embedded PostgreSQL (WASM). PGlite runs one statement at a time per process and its own
+ * `transaction()` holds an exclusive lock, so a standalone `query()` waits for an open
+ * transaction instead of slipping into it: transactions are serialized, which gives the same
+ * results as row locks on a real server.
+ */
+export async function createPgliteDb(options: PgliteDbOptions): Promise<Db> {
+  const pglite = new PGlite({
+    dataDir: options.dataDir,
+    parsers: {
+      [types.INT8]: (v: string) => BigInt(v),
+      [types.NUMERIC]: (v: string) => v,
+    },
+  });
+  await pglite.waitReady;
+  const stats: DbStats = { statements: 0, commits: 0, rollbacks: 0 };
+
+  return {
+    kind: 'pglite',
+    stats,
+    async query(sql, params) {
+      stats.statements++;
+      const res = await pglite.query(sql, params as unknown[] | undefined);
+      return { rows: res.rows as never[], rowCount: res.affectedRows ?? res.rows.length };
+    },
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T> {
+      const retries = opts?.retries ?? 5;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          stats.statements += 2; // BEGIN, COMMIT
+          const result = await pglite.transaction(async (t) =>
+            fn({
+              async query(sql, params) {
+                stats.statements++;
+                const res = await t.query(sql, params as unknown[] | undefined);
+                return { rows: res.rows as never[], rowCount: res.affectedRows ?? res.rows.length };
+              },
+            }),
+          );
+          stats.commits++;
+          return result;
+        } catch (err) {
+          stats.rollbacks++;
+          if (attempt < retries && isRetryableTxError(err)) {
+            await retryDelay(attempt);
+            continue;
+          }
+          throw err;
+        }
+      }
+    },
+    async exec(sql) {
+      stats.statements++;
+      await pglite.exec(sql);
+    },
+    close: () => pglite.close(),
+  };
+}
