@@ -1,5 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../context.js';
+import { adminRoutes } from './admin-routes.js';
+import { authProviderRoutes } from './auth-provider-routes.js';
+import { ordersRoutes } from './orders-routes.js';
+import { paymentsRoutes } from './payments-routes.js';
 
-/** Every route module; each is `(ctx) => Fastify plugin`. Add new modules here. */
-export const routeModules: ((ctx: AppContext) => FastifyPluginAsync)[] = [];
+/** Every route module; each is `(ctx) => Fastify plugin`. */
+export const routeModules: ((ctx: AppContext) => FastifyPluginAsync)[] = [
+  authProviderRoutes,
+  ordersRoutes,
+  paymentsRoutes,
+  adminRoutes,
+];
