@@ -50,7 +50,7 @@ export function toPaymentsError(err: unknown): PaymentsError | undefined {
   }
   // Domain errors (MoneyError, InvalidTransitionError, PaymentRuleError) carry a code of ours.
   if (e && typeof e.code === 'string' && e.code in ERROR_STATUS && e instanceof Error && e.name !== 'FastifyError') {
-    return new PaymentsError(e.code as ErrorCode, e.message);
+    return new PaymentsError(e.code as ErrorCode, e.message, (e as { details?: unknown }).details);
   }
   if (e && typeof e.code === 'string' && FASTIFY_CODES[e.code]) return new PaymentsError(FASTIFY_CODES[e.code]!, e.message);
   if (err instanceof SyntaxError) return new PaymentsError('invalid_json', `Malformed JSON body: ${err.message}`);

@@ -1,0 +1,105 @@
+/**
+ * The one interface every payment gateway adapter implements. Provider SDK types never leave
+ * an adapter's folder. A decline is a returned value (`outcome: 'declined'`), never an
+ * exception; an exception means "we do not know what happened" and the caller records the
+ * operation as `unknown` for reconciliation.
+ */
+import type { Money } from '../domain/money.js';
+
+export type AccountType = 'stripe' | 'paypal' | 'custom' | 'test';
+export type CaptureMethod = 'automatic' | 'manual';
+
+/** A payment account as an adapter sees it: settings for the active mode, secrets decrypted. */
+export interface GatewayAccount {
+  id: number;
+  identifier: string;
+  type: AccountType;
+  testMode: boolean;
+  captureMethod: CaptureMethod;
+  sessionLifetimeSec: number;
+  successUrl: string | null;
+  cancelUrl: string | null;
+  /** Non-secret settings of the active mode (test settings when testMode). */
+  settings: Record<string, unknown>;
+  /** Decrypted secrets of the active mode; only adapters read them. */
+  secrets: Record<string, string>;
+}
+
+export interface OrderLine {
+  productId: number;
+  title: string;
+  quantity: number;
+  /** Unit price in minor units. */
+  unitAmount: bigint;
+}
+
+export interface SessionInput {
+  /** Tender's session id (goes into provider metadata to link back). */
+  id: number;
+  type: 'session' | 'intent';
+  amount: Money;
+  orderId: number | null;
+  lines: OrderLine[];
+  automaticTax: boolean;
+  expiresAt: Date;
+  successUrl: string | null;
+  cancelUrl: string | null;
+  customerEmail?: string;
+}
+
+export interface InitiateResult {
+  gatewayStatus: string;
+  /** The provider's id of the checkout/intent/order (Stripe cs_… / pi_…, PayPal order id). */
+  gatewayRef: string | null;
+  paymentUrl: string | null;
+  clientSecret?: string;
+  /** Extra non-secret data kept on the session row. */
+  data?: Record<string, unknown>;
+}
+
+/** What the customer (or their storefront) submits to authorize: a token, never a card number. */
+export interface AuthorizeInput {
+  token?: string;
+  paymentMethod?: string;
+  /** Where the customer returns after a challenge. */
+  returnUrl?: string;
+}
+
+export type AuthorizeResult =
+  | {
+      outcome: 'authorized';
+      amount: Money;
+      /** The gateway captured on authorization. */
+      captured: boolean;
+      gatewayRef: string | null;
+      gatewayStatus: string;
+      card?: { brand: string; last4: string };
+      paymentMethod?: string;
+    }
+  | { outcome: 'requires_action'; gatewayRef: string | null; gatewayStatus: string; nextAction: Record<string, unknown>; clientSecret?: string }
+  | { outcome: 'requires_more'; gatewayStatus: string; reason: string }
+  | { outcome: 'declined'; gatewayStatus: string; declineCode: string; message: string };
+
+export type OperationResult =
+  | { outcome: 'succeeded'; gatewayRef: string | null; gatewayStatus: string }
+  | { outcome: 'failed'; gatewayStatus: string; code: string; message: string };
+
+export interface PaymentRef {
+  gatewayRef: string | null;
+  sessionRef: string | null;
+  amount: Money;
+}
+
+export interface Gateway {
+  readonly type: AccountType;
+  /**
+   * True when `initiate` does no I/O (manual accounts), so the session can be created and
+   * initiated in one transaction.
+   */
+  readonly localInitiate: boolean;
+  initiate(account: GatewayAccount, session: SessionInput, idempotencyKey: string): Promise<InitiateResult>;
+  authorize(account: GatewayAccount, session: SessionInput & { gatewayRef: string | null }, input: AuthorizeInput, idempotencyKey: string): Promise<AuthorizeResult>;
+  capture(account: GatewayAccount, payment: PaymentRef, amount: Money, idempotencyKey: string): Promise<OperationResult>;
+  refund(account: GatewayAccount, payment: PaymentRef, amount: Money, reason: string | null, idempotencyKey: string): Promise<OperationResult>;
+  cancel(account: GatewayAccount, payment: PaymentRef, idempotencyKey: string): Promise<OperationResult>;
+}

@@ -1,0 +1,94 @@
+import { assertCollectionTransition, deriveCollectionStatus, type CollectionStatus } from '../domain/collection-status.js';
+import type { Queryable } from '../store/db.js';
+import { appendHistory, type Actor } from '../store/history-store.js';
+import { paymentsOfCollection, sessionsOfCollection, type CollectionRow } from '../store/payment-store.js';
+
+const LIVE = new Set(['requires_action', 'authorized', 'partially_captured', 'captured', 'partially_refunded', 'refunded']);
+
+/**
+ * Recomputes a collection's status and sums from its sessions and payments and, when the
+ * status moved, writes the history row and moves the order to the status the merchant mapped
+ * for it — all inside the caller's transaction, which must hold the collection's lock. So an
+ * order's status can never disagree with its payment's: both commit or neither does.
+ */
+export async function syncCollection(tx: Queryable, collection: CollectionRow, actor: Actor): Promise<CollectionStatus> {
+  const [sessions, payments] = await Promise.all([
+    sessionsOfCollection(tx, collection.id),
+    paymentsOfCollection(tx, collection.id),
+  ]);
+  const status = deriveCollectionStatus({
+    amount: collection.amount,
+    canceled: collection.canceled_at !== null,
+    sessions: sessions.map((s) => ({ status: s.status })),
+    payments: payments.map((p) => ({
+      status: p.status,
+      authorized: p.authorized_amount,
+      captured: p.captured_amount,
+      refunded: p.refunded_amount,
+    })),
+  });
+  let authorized = 0n;
+  let captured = 0n;
+  let refunded = 0n;
+  for (const p of payments) {
+    if (!LIVE.has(p.status)) continue;
+    authorized += p.authorized_amount;
+    captured += p.captured_amount;
+    refunded += p.refunded_amount;
+  }
+  const moved = status !== collection.status;
+  if (moved) assertCollectionTransition(collection.status, status);
+  if (moved || authorized !== collection.authorized_amount || captured !== collection.captured_amount || refunded !== collection.refunded_amount) {
+    await tx.query(
+      `UPDATE payment_collections SET status = $2, authorized_amount = $3, captured_amount = $4, refunded_amount = $5, updated_at = now()
+        WHERE id = $1`,
+      [collection.id, status, authorized, captured, refunded],
+    );
+  }
+  if (!moved) return status;
+  await appendHistory(tx, {
+    entity: 'collection',
+    entityId: collection.id,
+    action: 'status_changed',
+    from: collection.status,
+    to: status,
+    amount: collection.amount,
+    currency: collection.currency,
+    orderId: collection.order_id,
+    collectionId: collection.id,
+    actor,
+  });
+  collection.status = status;
+  if (collection.order_id !== null) await applyOrderStatusMapping(tx, collection.order_id, status, collection.id, actor);
+  return status;
+}
+
+async function applyOrderStatusMapping(tx: Queryable, orderId: number, paymentStatus: CollectionStatus, collectionId: number, actor: Actor): Promise<void> {
+  const completed = paymentStatus === 'completed' || paymentStatus === 'partially_refunded' || paymentStatus === 'refunded';
+  const { rows } = await tx.query<{ from_status: string | null; to_status: string | null; changed: boolean }>(
+    `WITH prev AS (SELECT status_identifier FROM orders WHERE id = $1),
+          target AS (SELECT m.order_status_identifier FROM orders o
+                       JOIN payment_status_mappings m ON m.storage_id = o.storage_id AND m.payment_status = $2
+                      WHERE o.id = $1)
+     UPDATE orders o SET
+         status_identifier = COALESCE((SELECT order_status_identifier FROM target), o.status_identifier),
+         is_completed = $3, version = o.version + 1, updated_at = now()
+      WHERE o.id = $1
+      RETURNING (SELECT status_identifier FROM prev) AS from_status, o.status_identifier AS to_status,
+                o.status_identifier IS DISTINCT FROM (SELECT status_identifier FROM prev) AS changed`,
+    [orderId, paymentStatus, completed],
+  );
+  const row = rows[0];
+  if (!row?.changed) return;
+  await appendHistory(tx, {
+    entity: 'order',
+    entityId: orderId,
+    action: 'status_changed',
+    from: row.from_status,
+    to: row.to_status,
+    orderId,
+    collectionId,
+    actor,
+    data: { paymentStatus },
+  });
+}

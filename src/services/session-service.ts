@@ -1,0 +1,214 @@
+import type { AppContext } from '../context.js';
+import type { PaymentSession } from '../contract/payments.js';
+import { assertSessionTransition, type SessionStatus } from '../domain/session-status.js';
+import { PaymentsError } from '../errors.js';
+import type { GatewayAccount, OrderLine, SessionInput } from '../gateways/gateway.js';
+import { gatewayFor } from '../gateways/registry.js';
+import { getAccount, toGatewayAccount } from '../store/account-store.js';
+import type { Queryable } from '../store/db.js';
+import { appendHistory, type Actor } from '../store/history-store.js';
+import {
+  collectionForOrder,
+  getSession,
+  insertCollection,
+  lockCollection,
+  OPEN_SESSION_STATUSES,
+  SESSION_SELECT,
+  type CollectionRow,
+  type SessionRow,
+} from '../store/payment-store.js';
+import { syncCollection } from './collection-sync.js';
+import { sessionView } from './session-views.js';
+
+const PAID_STATUSES = new Set(['authorized', 'partially_authorized', 'partially_captured', 'completed', 'partially_refunded', 'refunded']);
+
+interface OrderForPayment {
+  id: number;
+  user_id: number;
+  payment_account_id: number;
+  currency: string;
+  total: bigint;
+  lines: { productId: number; quantity: number; priceMinor: string; title: string }[];
+}
+
+export interface CreateSessionInput {
+  orderId: number;
+  type: 'session' | 'intent';
+  automaticTaxEnabled?: boolean;
+}
+
+/**
+ * Creates the payment session for an order (and the order's payment collection on first use).
+ * The order row is locked first, so concurrent calls for one order serialize: an open,
+ * unexpired session of the same account and type is returned as is; any other open session is
+ * canceled (or expired) in the same transaction — never two payable sessions for one order
+ * (also enforced by the unique index payment_sessions_one_payable_per_order).
+ */
+export async function createSession(ctx: AppContext, userId: number, input: CreateSessionInput, idempotencyKey?: string): Promise<PaymentSession> {
+  const actor: Actor = { type: 'user', id: String(userId) };
+  const now = ctx.now();
+  const { session, account, fresh } = await ctx.db.transaction(async (tx) => {
+    const order = await lockOrder(tx, input.orderId, userId);
+    const accountRow = await getAccount(tx, order.payment_account_id);
+    if (!accountRow) throw new PaymentsError('account_not_found', `Payment account of order ${order.id} no longer exists`);
+    const account = toGatewayAccount(ctx, accountRow);
+    const collection = await orderCollection(tx, order, userId);
+    if (PAID_STATUSES.has(collection.status)) {
+      throw new PaymentsError('order_locked', `Order ${order.id} is already paid (payment status ${collection.status})`);
+    }
+    if (collection.status === 'canceled') throw new PaymentsError('order_locked', `Payment of order ${order.id} was canceled`);
+
+    const { rows: open } = await tx.query<SessionRow>(
+      `SELECT * FROM payment_sessions WHERE order_id = $1 AND status = ANY($2::text[]) FOR UPDATE`,
+      [order.id, OPEN_SESSION_STATUSES],
+    );
+    for (const s of open) {
+      const expired = s.expires_at !== null && s.expires_at <= now;
+      if (!expired && s.account_id === account.id && s.type === input.type && s.automatic_tax === (input.automaticTaxEnabled ?? false)) {
+        return { session: { ...s, payment_status: null }, account, fresh: false };
+      }
+      await moveSession(tx, s, expired ? 'expired' : 'canceled', actor, expired ? undefined : { reason: 'replaced by a new session' });
+    }
+
+    const expiresAt = new Date(now.getTime() + account.sessionLifetimeSec * 1000);
+    const { rows } = await tx.query<SessionRow>(
+      `INSERT INTO payment_sessions (collection_id, order_id, user_id, account_id, type, status, amount, currency,
+         automatic_tax, success_url, cancel_url, expires_at)
+       VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9, $10, $11) RETURNING *`,
+      [collection.id, order.id, userId, account.id, input.type, collection.amount, collection.currency,
+        input.automaticTaxEnabled ?? false, account.successUrl, account.cancelUrl, expiresAt],
+    );
+    let session = rows[0]!;
+    const gateway = gatewayFor(account.type);
+    if (gateway.localInitiate) {
+      const result = await gateway.initiate(account, sessionInput(session, order), idempotencyKey ?? `session-${session.id}`);
+      session = await recordInitiate(tx, session.id, result);
+    }
+    await appendHistory(tx, {
+      entity: 'session', entityId: session.id, action: 'created', to: 'pending', amount: session.amount,
+      currency: session.currency, orderId: order.id, collectionId: collection.id, sessionId: session.id, actor,
+      gatewayRef: session.gateway_ref, data: { type: input.type, accountId: account.id },
+    });
+    await syncCollection(tx, collection, actor);
+    return { session: { ...session, payment_status: null }, account, fresh: !gateway.localInitiate, order };
+  });
+  if (!fresh) return sessionView(session);
+  return sessionView(await initiateRemote(ctx, session, account, idempotencyKey, actor));
+}
+
+/** Calls a remote gateway outside any transaction, then records what it answered. */
+async function initiateRemote(ctx: AppContext, session: SessionRow, account: GatewayAccount, idempotencyKey: string | undefined, actor: Actor): Promise<SessionRow> {
+  const gateway = gatewayFor(account.type);
+  const { rows } = await ctx.db.query<{ lines: OrderForPayment['lines'] }>('SELECT lines FROM orders WHERE id = $1', [session.order_id]);
+  let result;
+  try {
+    result = await gateway.initiate(account, sessionInput(session, { id: session.order_id ?? 0, lines: rows[0]?.lines ?? [] }), idempotencyKey ?? `session-${session.id}`);
+  } catch (err) {
+    ctx.log.error({ err, sessionId: session.id }, 'gateway initiate failed');
+    await ctx.db.transaction(async (tx) => {
+      const collection = await lockCollection(tx, session.collection_id);
+      const current = await getSession(tx, session.id, true);
+      if (current && current.status === 'pending') {
+        await moveSession(tx, current, 'failed', actor, { reason: 'gateway initiate failed' });
+        await tx.query(`UPDATE payment_sessions SET last_error = $2 WHERE id = $1`, [session.id, { code: 'gateway_error', message: (err as Error).message }]);
+      }
+      if (collection) await syncCollection(tx, collection, actor);
+    });
+    throw new PaymentsError('gateway_error', `The ${account.type} gateway could not start the payment; try again`);
+  }
+  return ctx.db.transaction(async (tx) => recordInitiate(tx, session.id, result));
+}
+
+async function recordInitiate(tx: Queryable, sessionId: number, result: Awaited<ReturnType<ReturnType<typeof gatewayFor>['initiate']>>): Promise<SessionRow> {
+  const { rows } = await tx.query<SessionRow>(
+    `UPDATE payment_sessions SET gateway_status = $2, gateway_ref = $3, payment_url = $4, client_secret = $5,
+       data = data || $6::jsonb, updated_at = now() WHERE id = $1 RETURNING *`,
+    [sessionId, result.gatewayStatus, result.gatewayRef, result.paymentUrl, result.clientSecret ?? null, result.data ?? {}],
+  );
+  return rows[0]!;
+}
+
+/** Moves a session along its transition table and records the history row. */
+export async function moveSession(tx: Queryable, s: SessionRow, to: SessionStatus, actor: Actor, data?: Record<string, unknown>, gatewayStatus?: string): Promise<void> {
+  assertSessionTransition(s.status, to);
+  await tx.query(
+    `UPDATE payment_sessions SET status = $2, gateway_status = COALESCE($3, gateway_status), updated_at = now() WHERE id = $1`,
+    [s.id, to, gatewayStatus ?? null],
+  );
+  await appendHistory(tx, {
+    entity: 'session', entityId: s.id, action: 'status_changed', from: s.status, to, amount: s.amount, currency: s.currency,
+    orderId: s.order_id, collectionId: s.collection_id, sessionId: s.id, actor, gatewayRef: s.gateway_ref, data: data ?? null,
+  });
+  s.status = to;
+}
+
+export function sessionInput(session: SessionRow, order: { id: number; lines: OrderForPayment['lines'] }): SessionInput {
+  const lines: OrderLine[] = order.lines.map((l) => ({ productId: l.productId, title: l.title, quantity: l.quantity, unitAmount: BigInt(l.priceMinor) }));
+  return {
+    id: session.id,
+    type: session.type,
+    amount: { amount: session.amount, currency: session.currency },
+    orderId: session.order_id,
+    lines,
+    automaticTax: session.automatic_tax,
+    expiresAt: session.expires_at ?? new Date(),
+    successUrl: session.success_url,
+    cancelUrl: session.cancel_url,
+  };
+}
+
+async function lockOrder(tx: Queryable, orderId: number, userId: number): Promise<OrderForPayment> {
+  const { rows } = await tx.query<OrderForPayment>(
+    'SELECT id, user_id, payment_account_id, currency, total, lines FROM orders WHERE id = $1 AND user_id = $2 FOR UPDATE',
+    [orderId, userId],
+  );
+  if (!rows[0]) throw new PaymentsError('order_not_found', `Order ${orderId} not found`);
+  return rows[0];
+}
+
+/** The order's collection (created on first use); its amount follows the order total until paid. */
+async function orderCollection(tx: Queryable, order: OrderForPayment, userId: number): Promise<CollectionRow> {
+  const existing = await collectionForOrder(tx, order.id, true);
+  if (!existing) return insertCollection(tx, { orderId: order.id, userId, amount: order.total, currency: order.currency });
+  if (existing.captured_amount === 0n && existing.authorized_amount === 0n && (existing.amount !== order.total || existing.currency !== order.currency)) {
+    await tx.query('UPDATE payment_collections SET amount = $2, currency = $3, updated_at = now() WHERE id = $1', [existing.id, order.total, order.currency]);
+    existing.amount = order.total;
+    existing.currency = order.currency;
+  }
+  return existing;
+}
+
+export async function listUserSessions(ctx: AppContext, userId: number, offset: number, limit: number): Promise<{ items: PaymentSession[]; total: number }> {
+  const { rows } = await ctx.db.query<SessionRow & { total: number }>(
+    `${SESSION_SELECT.replace('SELECT s.*', 'SELECT s.*, (count(*) OVER ())::int AS total')}
+      WHERE s.user_id = $1 AND s.order_id IS NOT NULL ORDER BY s.id DESC LIMIT $2 OFFSET $3`,
+    [userId, limit, offset],
+  );
+  let total = rows[0]?.total ?? 0;
+  if (rows.length === 0 && offset > 0) {
+    const c = await ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM payment_sessions WHERE user_id = $1 AND order_id IS NOT NULL', [userId]);
+    total = c.rows[0]?.n ?? 0;
+  }
+  return { items: rows.map(sessionView), total };
+}
+
+export async function getUserSession(ctx: AppContext, userId: number, sessionId: number): Promise<PaymentSession> {
+  const { rows } = await ctx.db.query<SessionRow>(`${SESSION_SELECT} WHERE s.id = $1 AND s.user_id = $2`, [sessionId, userId]);
+  if (!rows[0]) throw new PaymentsError('session_not_found', `Payment session ${sessionId} not found`);
+  return sessionView(rows[0]);
+}
+
+/** The order's current session: the open one if any, else the most recent. */
+export async function getUserSessionByOrder(ctx: AppContext, userId: number, orderId: number): Promise<PaymentSession> {
+  const { rows } = await ctx.db.query<SessionRow & { owner: number }>(
+    `SELECT o.user_id AS owner, x.* FROM orders o LEFT JOIN LATERAL (
+        ${SESSION_SELECT} WHERE s.order_id = o.id
+        ORDER BY (s.status = ANY($3::text[])) DESC, s.id DESC LIMIT 1) x ON true
+      WHERE o.id = $1 AND o.user_id = $2`,
+    [orderId, userId, OPEN_SESSION_STATUSES],
+  );
+  const row = rows[0];
+  if (!row) throw new PaymentsError('order_not_found', `Order ${orderId} not found`);
+  if (row.id === null) throw new PaymentsError('session_not_found', `Order ${orderId} has no payment session yet`);
+  return sessionView(row);
+}

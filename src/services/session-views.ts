@@ -1,0 +1,60 @@
+import type { PaymentSession } from '../contract/payments.js';
+import { toMajorNumber } from '../domain/format-major.js';
+import type { SessionRow } from '../store/payment-store.js';
+
+/**
+ * The status string the OneEntry wire shows for a session ("free-form": `waiting` until paid,
+ * `completed` once the money is captured). Once authorized, the session shows its payment's
+ * state; the provider's own string stays in `gatewayStatus`.
+ */
+export function sessionWireStatus(row: Pick<SessionRow, 'status' | 'payment_status'>): string {
+  switch (row.status) {
+    case 'pending':
+    case 'requires_more':
+      return 'waiting';
+    case 'requires_action':
+      return 'requires_action';
+    case 'canceled':
+    case 'expired':
+    case 'failed':
+      return row.status;
+    case 'authorized':
+      switch (row.payment_status) {
+        case 'captured':
+          return 'completed';
+        case 'authorized':
+        case 'partially_captured':
+        case 'partially_refunded':
+        case 'refunded':
+        case 'canceled':
+        case 'failed':
+        case 'requires_action':
+          return row.payment_status;
+        default:
+          return 'authorized';
+      }
+  }
+}
+
+export function sessionView(row: SessionRow): PaymentSession {
+  const view: PaymentSession = {
+    id: row.id,
+    orderId: row.order_id ?? 0,
+    amount: toMajorNumber({ amount: row.amount, currency: row.currency }),
+    amountMinor: Number(row.amount),
+    currency: row.currency,
+    status: sessionWireStatus(row),
+    createdDate: row.created_at.toISOString(),
+    updatedDate: row.updated_at.toISOString(),
+    type: row.type,
+    paymentAccountId: row.account_id,
+    paymentUrl: row.payment_url,
+    gatewayStatus: row.gateway_status,
+    sessionId: row.gateway_ref,
+    expiresAt: row.expires_at ? row.expires_at.toISOString() : null,
+    paymentId: row.payment_id,
+  };
+  // Optional, never null (contract §5): leave the key out when there is no secret.
+  if (row.client_secret) view.clientSecret = row.client_secret;
+  return view;
+}
