@@ -90,7 +90,7 @@ export interface PaymentRef {
   amount: Money;
 }
 
-export interface Gateway {
+export interface Gateway extends Partial<WebhookCapable> {
   readonly type: AccountType;
   /**
    * True when `initiate` does no I/O (manual accounts), so the session can be created and
@@ -102,4 +102,61 @@ export interface Gateway {
   capture(account: GatewayAccount, payment: PaymentRef, amount: Money, idempotencyKey: string): Promise<OperationResult>;
   refund(account: GatewayAccount, payment: PaymentRef, amount: Money, reason: string | null, idempotencyKey: string): Promise<OperationResult>;
   cancel(account: GatewayAccount, payment: PaymentRef, idempotencyKey: string): Promise<OperationResult>;
+}
+
+/**
+ * A provider event, verified and normalized by the adapter. `id` is the provider's event id
+ * (deduplication key); the session is found by `tenderSessionId` (from metadata) or by
+ * `sessionRef` (the provider reference stored on the session).
+ */
+export interface GatewayEvent {
+  id: string;
+  /** The provider's own event type, kept in the record. */
+  type: string;
+  occurredAt: Date;
+  tenderSessionId?: number | null;
+  sessionRef?: string | null;
+  action: GatewayEventAction;
+}
+
+export type GatewayEventAction =
+  | {
+      kind: 'authorized';
+      amount: Money;
+      captured: boolean;
+      paymentRef: string | null;
+      gatewayStatus: string;
+      card?: { brand: string; last4: string };
+      paymentMethod?: string;
+    }
+  | { kind: 'requires_action'; gatewayStatus: string; nextAction: Record<string, unknown>; paymentRef: string | null }
+  /** The customer's attempt failed (decline, 3-D Secure failed); the session may be retried. */
+  | { kind: 'attempt_failed'; gatewayStatus: string; code: string; message: string; paymentRef: string | null }
+  | { kind: 'captured'; amount: Money; paymentRef: string | null; operationRef: string | null; gatewayStatus: string }
+  | { kind: 'refunded'; amount: Money; paymentRef: string | null; operationRef: string | null; gatewayStatus: string }
+  | { kind: 'canceled'; paymentRef: string | null; gatewayStatus: string }
+  | { kind: 'expired'; gatewayStatus: string }
+  | { kind: 'dispute'; paymentRef: string | null; reason: string; amount: Money | null }
+  /** Verified, but nothing for Tender to do (recorded and ignored). */
+  | { kind: 'ignored'; reason: string };
+
+export class WebhookSignatureError extends Error {
+  readonly code = 'webhook_signature_invalid';
+}
+
+/** What the provider says about a session or payment now (reconciliation, redirect return). */
+export interface RetrieveResult {
+  /** Normalized actions that bring Tender's state to the provider's, applied like webhook events. */
+  actions: GatewayEventAction[];
+  gatewayStatus: string;
+}
+
+export interface WebhookCapable {
+  /**
+   * Verifies the signature over the raw body with the account's secret and normalizes the
+   * event. Throws WebhookSignatureError when it does not verify (forged, stale, other account).
+   */
+  parseWebhook(account: GatewayAccount, rawBody: string, headers: Record<string, string | string[] | undefined>): Promise<GatewayEvent>;
+  /** Asks the provider for the current state of a session (and its payment). */
+  retrieve(account: GatewayAccount, session: { id: number; gatewayRef: string | null; paymentRef: string | null }): Promise<RetrieveResult>;
 }
