@@ -36,6 +36,9 @@ export const ERROR_STATUS = {
   provider_not_found: 404,
   user_not_found: 404,
   refund_request_not_found: 404,
+  // 402
+  card_declined: 402,
+  insufficient_funds: 402,
   // 405 / 409 / 413 / 415 / 422 / 429
   method_not_allowed: 405,
   conflict: 409,
@@ -53,6 +56,8 @@ export const ERROR_STATUS = {
   amount_exceeds_refundable: 422,
   amount_mismatch: 422,
   invalid_code: 422,
+  gateway_declined: 422,
+  webhook_signature_invalid: 400,
   rate_limited: 429,
   // 5xx
   internal_error: 500,

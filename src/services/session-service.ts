@@ -35,6 +35,8 @@ export interface CreateSessionInput {
   orderId: number;
   type: 'session' | 'intent';
   automaticTaxEnabled?: boolean;
+  /** Pay through another account than the order's (must be one the order's storage allows). */
+  accountId?: number;
 }
 
 /**
@@ -49,7 +51,13 @@ export async function createSession(ctx: AppContext, userId: number, input: Crea
   const now = ctx.now();
   const { session, account, fresh } = await ctx.db.transaction(async (tx) => {
     const order = await lockOrder(tx, input.orderId, userId);
-    const accountRow = await getAccount(tx, order.payment_account_id);
+    if (input.accountId !== undefined && input.accountId !== order.payment_account_id) {
+      const allowed = await tx.query(
+        'SELECT 1 FROM order_storage_accounts sa JOIN orders o ON o.storage_id = sa.storage_id WHERE o.id = $1 AND sa.account_id = $2',
+        [order.id, input.accountId]);
+      if (allowed.rowCount === 0) throw new PaymentsError('bad_request', `Order ${order.id}'s storage does not allow that payment account`);
+    }
+    const accountRow = await getAccount(tx, input.accountId ?? order.payment_account_id);
     if (!accountRow) throw new PaymentsError('account_not_found', `Payment account of order ${order.id} no longer exists`);
     const account = toGatewayAccount(ctx, accountRow);
     const collection = await orderCollection(tx, order, userId);

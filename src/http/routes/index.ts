@@ -1,9 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../context.js';
+import { adminPaymentsRoutes } from './admin-payments-routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { authProviderRoutes } from './auth-provider-routes.js';
+import { lifecycleRoutes } from './lifecycle-routes.js';
 import { ordersRoutes } from './orders-routes.js';
 import { paymentsRoutes } from './payments-routes.js';
+import { testGatewayRoutes } from './test-gateway-routes.js';
+import { webhookRoutes } from './webhook-routes.js';
 
 /** Every route module; each is `(ctx) => Fastify plugin`. */
 export const routeModules: ((ctx: AppContext) => FastifyPluginAsync)[] = [
@@ -11,4 +15,8 @@ export const routeModules: ((ctx: AppContext) => FastifyPluginAsync)[] = [
   ordersRoutes,
   paymentsRoutes,
   adminRoutes,
+  lifecycleRoutes,
+  adminPaymentsRoutes,
+  webhookRoutes,
+  testGatewayRoutes,
 ];

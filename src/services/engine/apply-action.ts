@@ -1,0 +1,243 @@
+import { authorize, cancel, capture, fail, refund, requireAction } from '../../domain/payment.js';
+import type { Money } from '../../domain/money.js';
+import { PaymentsError } from '../../errors.js';
+import type { GatewayEventAction } from '../../gateways/gateway.js';
+import type { Queryable } from '../../store/db.js';
+import { appendHistory, type Actor } from '../../store/history-store.js';
+import type { CollectionRow, PaymentRow, SessionRow } from '../../store/payment-store.js';
+import { syncCollection } from '../collection-sync.js';
+import { moveSession } from '../session-service.js';
+import { savePayment, stateOf } from './payment-writes.js';
+
+export interface ApplyTarget {
+  collection: CollectionRow;
+  session: SessionRow;
+  payment: PaymentRow | undefined;
+}
+
+/** `applied`: state moved; `duplicate`: already in that state; `stale`: would move it backwards. */
+export type ApplyOutcome = { result: 'applied' | 'duplicate' | 'stale' | 'ignored'; detail?: string; paymentId?: number };
+
+const OPEN = new Set(['pending', 'requires_more', 'requires_action']);
+
+/**
+ * Applies one normalized gateway outcome to a session and its payment, inside the caller's
+ * transaction (which holds the order and collection locks). This is the single path for the
+ * direct answer of an authorize call, an inbound webhook, the customer's redirect return and
+ * reconciliation, so all of them converge on the same state exactly once: an outcome already
+ * reflected is a `duplicate` no-op, one that would move state backwards is `stale` and ignored.
+ */
+export async function applyAction(tx: Queryable, target: ApplyTarget, action: GatewayEventAction, actor: Actor): Promise<ApplyOutcome> {
+  const { session } = target;
+  let out: ApplyOutcome;
+  switch (action.kind) {
+    case 'authorized':
+      out = await applyAuthorized(tx, target, action, actor);
+      break;
+    case 'requires_action':
+      out = await applyRequiresAction(tx, target, action, actor);
+      break;
+    case 'attempt_failed':
+      out = await applyAttemptFailed(tx, target, action, actor);
+      break;
+    case 'captured':
+      out = await applyCaptured(tx, target, action, actor);
+      break;
+    case 'refunded':
+      out = await applyRefunded(tx, target, action, actor);
+      break;
+    case 'canceled':
+      out = await applyCanceled(tx, target, action.gatewayStatus, actor);
+      break;
+    case 'expired':
+      if (!OPEN.has(session.status)) return { result: session.status === 'expired' ? 'duplicate' : 'stale', detail: `session is ${session.status}` };
+      await moveSession(tx, session, 'expired', actor, undefined, action.gatewayStatus);
+      out = { result: 'applied' };
+      break;
+    case 'dispute': {
+      const p = target.payment;
+      if (!p) return { result: 'ignored', detail: 'dispute for a session without a payment' };
+      await tx.query('UPDATE payments SET disputed = true, updated_at = now() WHERE id = $1', [p.id]);
+      await appendHistory(tx, {
+        entity: 'payment', entityId: p.id, action: 'dispute_created', from: p.status, to: p.status,
+        amount: action.amount?.amount ?? null, currency: p.currency, orderId: p.order_id, collectionId: p.collection_id,
+        sessionId: p.session_id, paymentId: p.id, actor, data: { reason: action.reason },
+      });
+      return { result: 'applied', paymentId: p.id };
+    }
+    case 'ignored':
+      return { result: 'ignored', detail: action.reason };
+  }
+  if (out.result === 'applied') await syncCollection(tx, target.collection, actor);
+  return out;
+}
+
+function sameCurrency(session: SessionRow, amount: Money): void {
+  if (amount.currency !== session.currency.trim()) {
+    throw new PaymentsError('currency_mismatch', `Gateway reported ${amount.currency} for a ${session.currency} session ${session.id}`);
+  }
+}
+
+async function applyAuthorized(tx: Queryable, t: ApplyTarget, a: Extract<GatewayEventAction, { kind: 'authorized' }>, actor: Actor): Promise<ApplyOutcome> {
+  const { session } = t;
+  sameCurrency(session, a.amount);
+  const existing = t.payment;
+  if (existing && existing.status !== 'requires_action') return { result: 'duplicate', paymentId: existing.id };
+  const next = authorize(existing ? stateOf(existing) : null, a.amount, { autoCapture: a.captured });
+  let payment: PaymentRow;
+  if (existing) {
+    payment = await savePayment(tx, existing, next, actor, 'authorized', { amount: a.amount.amount, gatewayStatus: a.gatewayStatus, gatewayRef: a.paymentRef });
+  } else {
+    payment = await insertPayment(tx, session, next.status, next.authorized, next.captured, a.gatewayStatus, a.paymentRef, actor);
+  }
+  if (a.card || a.paymentMethod) {
+    await tx.query('UPDATE payments SET card_brand = COALESCE($2, card_brand), card_last4 = COALESCE($3, card_last4), payment_method = COALESCE($4, payment_method) WHERE id = $1',
+      [payment.id, a.card?.brand ?? null, a.card?.last4 ?? null, a.paymentMethod ?? null]);
+  }
+  if (OPEN.has(session.status)) {
+    await tx.query('UPDATE payment_sessions SET payment_id = $2 WHERE id = $1', [session.id, payment.id]);
+    await moveSession(tx, session, 'authorized', actor, undefined, a.gatewayStatus);
+  } else if (session.status !== 'authorized') {
+    // Money arrived for a session Tender had already closed (expired, canceled): never drop it.
+    // The payment is recorded so the merchant sees it (and can refund it).
+    await appendHistory(tx, {
+      entity: 'session', entityId: session.id, action: 'late_authorization', from: session.status, to: session.status,
+      amount: a.amount.amount, currency: session.currency, orderId: session.order_id, collectionId: session.collection_id,
+      sessionId: session.id, paymentId: payment.id, actor, data: { note: 'authorized at the gateway after the session closed' },
+    });
+  }
+  return { result: 'applied', paymentId: payment.id };
+}
+
+async function insertPayment(tx: Queryable, s: SessionRow, status: string, authorized: bigint, captured: bigint, gatewayStatus: string, gatewayRef: string | null, actor: Actor): Promise<PaymentRow> {
+  const { rows } = await tx.query<PaymentRow>(
+    `INSERT INTO payments (collection_id, session_id, order_id, user_id, account_id, currency, amount, authorized_amount,
+       captured_amount, status, gateway_status, gateway_ref)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
+    [s.collection_id, s.id, s.order_id, s.user_id, s.account_id, s.currency, s.amount > 0n ? s.amount : authorized || 1n,
+      authorized, captured, status, gatewayStatus, gatewayRef],
+  );
+  const p = rows[0]!;
+  await appendHistory(tx, {
+    entity: 'payment', entityId: p.id, action: 'created', to: status, amount: authorized > 0n ? authorized : s.amount,
+    currency: s.currency, orderId: s.order_id, collectionId: s.collection_id, sessionId: s.id, paymentId: p.id, actor, gatewayRef,
+  });
+  if (captured > 0n) {
+    const { rows: c } = await tx.query<{ id: number }>(
+      `INSERT INTO captures (payment_id, amount, currency, status, gateway_ref, actor_type, actor_id)
+       VALUES ($1, $2, $3, 'succeeded', $4, $5, $6) RETURNING id`,
+      [p.id, captured, s.currency, gatewayRef ? `${gatewayRef}:auto` : null, actor.type, actor.id ?? null],
+    );
+    await appendHistory(tx, {
+      entity: 'capture', entityId: c[0]!.id, action: 'created', to: 'succeeded', amount: captured, currency: s.currency,
+      orderId: s.order_id, collectionId: s.collection_id, sessionId: s.id, paymentId: p.id, actor, data: { automatic: true },
+    });
+  }
+  return p;
+}
+
+async function applyRequiresAction(tx: Queryable, t: ApplyTarget, a: Extract<GatewayEventAction, { kind: 'requires_action' }>, actor: Actor): Promise<ApplyOutcome> {
+  const { session } = t;
+  if (!OPEN.has(session.status)) return { result: 'stale', detail: `session is ${session.status}` };
+  let paymentId = t.payment?.id;
+  if (!t.payment) {
+    const next = requireAction(null, session.currency.trim());
+    const p = await insertPayment(tx, session, next.status, 0n, 0n, a.gatewayStatus, a.paymentRef, actor);
+    paymentId = p.id;
+    await tx.query('UPDATE payment_sessions SET payment_id = $2 WHERE id = $1', [session.id, p.id]);
+  }
+  await tx.query('UPDATE payments SET next_action = $2, gateway_status = $3, updated_at = now() WHERE id = $1', [paymentId, a.nextAction, a.gatewayStatus]);
+  if (session.status === 'requires_action') return { result: 'duplicate', paymentId };
+  await moveSession(tx, session, 'requires_action', actor, { nextAction: a.nextAction }, a.gatewayStatus);
+  return { result: 'applied', paymentId };
+}
+
+async function applyAttemptFailed(tx: Queryable, t: ApplyTarget, a: Extract<GatewayEventAction, { kind: 'attempt_failed' }>, actor: Actor): Promise<ApplyOutcome> {
+  const { session } = t;
+  if (!OPEN.has(session.status)) return { result: 'stale', detail: `session is ${session.status}` };
+  const error = { code: a.code, message: a.message };
+  await tx.query('UPDATE payment_sessions SET last_error = $2, updated_at = now() WHERE id = $1', [session.id, error]);
+  if (t.payment && t.payment.status === 'requires_action') {
+    await savePayment(tx, t.payment, fail(stateOf(t.payment)), actor, 'failed', { gatewayStatus: a.gatewayStatus, data: error });
+  }
+  if (session.status === 'requires_more' && !t.payment) {
+    await appendHistory(tx, {
+      entity: 'session', entityId: session.id, action: 'attempt_failed', from: session.status, to: session.status,
+      amount: session.amount, currency: session.currency, orderId: session.order_id, collectionId: session.collection_id,
+      sessionId: session.id, actor, data: error,
+    });
+    return { result: 'applied' };
+  }
+  await moveSession(tx, session, 'requires_more', actor, error, a.gatewayStatus);
+  return { result: 'applied' };
+}
+
+async function applyCaptured(tx: Queryable, t: ApplyTarget, a: Extract<GatewayEventAction, { kind: 'captured' }>, actor: Actor): Promise<ApplyOutcome> {
+  const p = t.payment;
+  if (!p) return { result: 'stale', detail: 'capture reported before the payment exists' };
+  if (a.operationRef) {
+    const dup = await tx.query('SELECT 1 FROM captures WHERE payment_id = $1 AND gateway_ref = $2 AND status = $3', [p.id, a.operationRef, 'succeeded']);
+    if (dup.rowCount > 0) return { result: 'duplicate', paymentId: p.id };
+  }
+  // A capture Tender started and is still waiting to record (or lost track of) matches by amount.
+  const pending = await tx.query<{ id: number }>(
+    `SELECT id FROM captures WHERE payment_id = $1 AND status IN ('pending', 'unknown') AND amount = $2
+      AND (gateway_ref IS NULL OR gateway_ref = $3) ORDER BY id LIMIT 1`,
+    [p.id, a.amount.amount, a.operationRef],
+  );
+  if (p.status !== 'authorized' && p.status !== 'partially_captured') return { result: 'duplicate', paymentId: p.id, detail: `payment is ${p.status}` };
+  const next = capture(stateOf(p), a.amount);
+  if (pending.rows[0]) {
+    await tx.query(`UPDATE captures SET status = 'succeeded', gateway_ref = COALESCE(gateway_ref, $2), updated_at = now() WHERE id = $1`, [pending.rows[0].id, a.operationRef]);
+    await appendHistory(tx, { entity: 'capture', entityId: pending.rows[0].id, action: 'status_changed', from: 'pending', to: 'succeeded', amount: a.amount.amount, currency: p.currency, orderId: p.order_id, collectionId: p.collection_id, sessionId: p.session_id, paymentId: p.id, actor, gatewayRef: a.operationRef });
+  } else {
+    const { rows } = await tx.query<{ id: number }>(
+      `INSERT INTO captures (payment_id, amount, currency, status, gateway_ref, actor_type, actor_id) VALUES ($1, $2, $3, 'succeeded', $4, $5, $6) RETURNING id`,
+      [p.id, a.amount.amount, p.currency, a.operationRef, actor.type, actor.id ?? null],
+    );
+    await appendHistory(tx, { entity: 'capture', entityId: rows[0]!.id, action: 'created', to: 'succeeded', amount: a.amount.amount, currency: p.currency, orderId: p.order_id, collectionId: p.collection_id, sessionId: p.session_id, paymentId: p.id, actor, gatewayRef: a.operationRef });
+  }
+  await savePayment(tx, p, next, actor, 'captured', { amount: a.amount.amount, gatewayStatus: a.gatewayStatus });
+  return { result: 'applied', paymentId: p.id };
+}
+
+async function applyRefunded(tx: Queryable, t: ApplyTarget, a: Extract<GatewayEventAction, { kind: 'refunded' }>, actor: Actor): Promise<ApplyOutcome> {
+  const p = t.payment;
+  if (!p) return { result: 'stale', detail: 'refund reported before the payment exists' };
+  if (a.operationRef) {
+    const dup = await tx.query('SELECT 1 FROM refunds WHERE payment_id = $1 AND gateway_ref = $2 AND status = $3', [p.id, a.operationRef, 'succeeded']);
+    if (dup.rowCount > 0) return { result: 'duplicate', paymentId: p.id };
+  }
+  const pending = await tx.query<{ id: number }>(
+    `SELECT id FROM refunds WHERE payment_id = $1 AND status IN ('pending', 'unknown') AND amount = $2
+      AND (gateway_ref IS NULL OR gateway_ref = $3) ORDER BY id LIMIT 1`,
+    [p.id, a.amount.amount, a.operationRef],
+  );
+  const next = refund(stateOf(p), a.amount);
+  if (pending.rows[0]) {
+    await tx.query(`UPDATE refunds SET status = 'succeeded', gateway_ref = COALESCE(gateway_ref, $2), updated_at = now() WHERE id = $1`, [pending.rows[0].id, a.operationRef]);
+    await appendHistory(tx, { entity: 'refund', entityId: pending.rows[0].id, action: 'status_changed', from: 'pending', to: 'succeeded', amount: a.amount.amount, currency: p.currency, orderId: p.order_id, collectionId: p.collection_id, sessionId: p.session_id, paymentId: p.id, actor, gatewayRef: a.operationRef });
+  } else {
+    const { rows } = await tx.query<{ id: number }>(
+      `INSERT INTO refunds (payment_id, amount, currency, status, gateway_ref, actor_type, actor_id, reason) VALUES ($1, $2, $3, 'succeeded', $4, $5, $6, 'reported by the gateway') RETURNING id`,
+      [p.id, a.amount.amount, p.currency, a.operationRef, actor.type, actor.id ?? null],
+    );
+    await appendHistory(tx, { entity: 'refund', entityId: rows[0]!.id, action: 'created', to: 'succeeded', amount: a.amount.amount, currency: p.currency, orderId: p.order_id, collectionId: p.collection_id, sessionId: p.session_id, paymentId: p.id, actor, gatewayRef: a.operationRef });
+  }
+  await savePayment(tx, p, next, actor, 'refunded', { amount: a.amount.amount, gatewayStatus: a.gatewayStatus });
+  return { result: 'applied', paymentId: p.id };
+}
+
+async function applyCanceled(tx: Queryable, t: ApplyTarget, gatewayStatus: string, actor: Actor): Promise<ApplyOutcome> {
+  const { session, payment } = t;
+  let changed = false;
+  if (payment && (payment.status === 'requires_action' || payment.status === 'authorized' || payment.status === 'partially_captured')) {
+    await savePayment(tx, payment, cancel(stateOf(payment)), actor, 'canceled', { gatewayStatus });
+    changed = true;
+  }
+  if (OPEN.has(session.status)) {
+    await moveSession(tx, session, 'canceled', actor, undefined, gatewayStatus);
+    changed = true;
+  }
+  return changed ? { result: 'applied', paymentId: payment?.id } : { result: 'duplicate', paymentId: payment?.id };
+}

@@ -1,0 +1,138 @@
+import type { AppContext } from '../../context.js';
+import { DomainError } from '../../domain/domain-error.js';
+import { PaymentsError } from '../../errors.js';
+import { WebhookSignatureError, type GatewayEvent, type GatewayEventAction } from '../../gateways/gateway.js';
+import { gatewayFor } from '../../gateways/registry.js';
+import { getAccount, toGatewayAccount } from '../../store/account-store.js';
+import type { Queryable } from '../../store/db.js';
+import { applyAction, type ApplyOutcome } from './apply-action.js';
+import { lockSession } from './locks.js';
+
+export interface IngestResult {
+  eventId: string;
+  result: 'applied' | 'duplicate' | 'ignored' | 'stale' | 'unmatched';
+}
+
+/**
+ * Inbound webhook: verify the signature over the raw body with the account's secret, then —
+ * in ONE transaction — record the event under its provider id (the unique key deduplicates
+ * concurrent and repeated deliveries) and apply it under the order and collection locks.
+ * Either the event is stored and applied, or neither is and the provider retries.
+ */
+export async function ingestWebhook(ctx: AppContext, accountId: number, rawBody: string, headers: Record<string, string | string[] | undefined>, remote?: string): Promise<IngestResult> {
+  const row = await getAccount(ctx.db, accountId);
+  if (!row) {
+    await reject(ctx, null, 'unknown account', remote);
+    throw new PaymentsError('account_not_found', `No payment account ${accountId}; check the webhook URL configured at the provider`);
+  }
+  const account = toGatewayAccount(ctx, row);
+  const gateway = gatewayFor(account.type);
+  if (!gateway.parseWebhook) {
+    await reject(ctx, accountId, 'account type has no webhooks', remote);
+    throw new PaymentsError('not_found', `Accounts of type ${account.type} do not receive webhooks`);
+  }
+  let event: GatewayEvent;
+  try {
+    event = await gateway.parseWebhook(account, rawBody, headers);
+  } catch (err) {
+    const reason = err instanceof WebhookSignatureError ? err.message : 'unreadable event';
+    await reject(ctx, accountId, reason, remote);
+    throw new PaymentsError('webhook_signature_invalid', `Webhook rejected: ${reason}. Check the signing secret configured for account ${account.identifier}.`);
+  }
+  return applyEvent(ctx, accountId, event, 'webhook', safePayload(rawBody));
+}
+
+/** Applies a normalized event from any source (webhook, retrieve) exactly once per event id. */
+export async function applyEvent(ctx: AppContext, accountId: number, event: GatewayEvent, source: 'webhook' | 'retrieve' | 'direct', payload: unknown): Promise<IngestResult> {
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      const inserted = await tx.query<{ id: string }>(
+        `INSERT INTO gateway_events (account_id, provider_event_id, type, source, result, payload)
+         VALUES ($1, $2, $3, $4, 'received', $5) ON CONFLICT (account_id, provider_event_id) DO NOTHING RETURNING id`,
+        [accountId, event.id, event.type, source, payload],
+      );
+      let rowId = inserted.rows[0]?.id;
+      if (!rowId) {
+        // Seen before. Re-apply only if the earlier attempt failed (recorded as `error`).
+        const retry = await tx.query<{ id: string }>(
+          `SELECT id FROM gateway_events WHERE account_id = $1 AND provider_event_id = $2 AND result = 'error' FOR UPDATE`,
+          [accountId, event.id],
+        );
+        rowId = retry.rows[0]?.id;
+        if (!rowId) return { eventId: event.id, result: 'duplicate' as const };
+      }
+      const sessionId = await findSession(tx, accountId, event);
+      if (sessionId === undefined) {
+        await finish(tx, rowId, 'unmatched', 'no session matches this event', null, null);
+        return { eventId: event.id, result: 'unmatched' as const };
+      }
+      const target = await lockSession(tx, sessionId);
+      const outcome: ApplyOutcome = await applyAction(tx, target, event.action, { type: 'gateway', id: `${source}:${event.id}` });
+      const result = outcome.result === 'duplicate' ? 'ignored' : outcome.result;
+      await finish(tx, rowId, result, outcome.detail ?? null, sessionId, outcome.paymentId ?? target.payment?.id ?? null);
+      return { eventId: event.id, result: outcome.result };
+    });
+  } catch (err) {
+    if (err instanceof DomainError) {
+      // The provider reports something our state cannot take (e.g. a refund above what was
+      // captured): record it for the merchant and acknowledge, since retrying cannot help.
+      await ctx.db.query(
+        `INSERT INTO gateway_events (account_id, provider_event_id, type, source, result, detail, payload, processed_at)
+         VALUES ($1, $2, $3, $4, 'stale', $5, $6, now()) ON CONFLICT (account_id, provider_event_id) DO UPDATE SET result = 'stale', detail = EXCLUDED.detail`,
+        [accountId, event.id, event.type, source, err.message.slice(0, 500), payload],
+      );
+      ctx.log.warn({ eventId: event.id, accountId, reason: err.message }, 'gateway event refused by the payment rules');
+      return { eventId: event.id, result: 'stale' };
+    }
+    if (err instanceof PaymentsError && err.status < 500) throw err;
+    ctx.log.error({ err, eventId: event.id, accountId }, 'applying a gateway event failed');
+    await ctx.db.query(
+      `INSERT INTO gateway_events (account_id, provider_event_id, type, source, result, detail, payload)
+       VALUES ($1, $2, $3, $4, 'error', $5, $6) ON CONFLICT (account_id, provider_event_id) DO UPDATE SET result = 'error', detail = EXCLUDED.detail`,
+      [accountId, event.id, event.type, source, (err as Error).message?.slice(0, 500) ?? 'error', payload],
+    );
+    throw new PaymentsError('service_unavailable', 'The event could not be applied now; it was recorded and will be retried');
+  }
+}
+
+async function findSession(tx: Queryable, accountId: number, event: GatewayEvent): Promise<number | undefined> {
+  if (event.tenderSessionId) {
+    const { rows } = await tx.query<{ id: number }>('SELECT id FROM payment_sessions WHERE id = $1 AND account_id = $2', [event.tenderSessionId, accountId]);
+    if (rows[0]) return rows[0].id;
+  }
+  if (event.sessionRef) {
+    const { rows } = await tx.query<{ id: number }>(
+      'SELECT id FROM payment_sessions WHERE account_id = $1 AND gateway_ref = $2 ORDER BY id DESC LIMIT 1', [accountId, event.sessionRef]);
+    if (rows[0]) return rows[0].id;
+  }
+  const ref = paymentRefOf(event.action);
+  if (ref) {
+    const { rows } = await tx.query<{ session_id: number }>(
+      'SELECT session_id FROM payments WHERE account_id = $1 AND gateway_ref = $2 ORDER BY id DESC LIMIT 1', [accountId, ref]);
+    if (rows[0]) return rows[0].session_id;
+  }
+  return undefined;
+}
+
+function paymentRefOf(a: GatewayEventAction): string | null {
+  return 'paymentRef' in a ? a.paymentRef : null;
+}
+
+async function finish(tx: Queryable, id: string, result: string, detail: string | null, sessionId: number | null, paymentId: number | null): Promise<void> {
+  await tx.query(
+    `UPDATE gateway_events SET result = $2, detail = $3, session_id = $4, payment_id = $5, processed_at = now() WHERE id = $1`,
+    [id, result, detail, sessionId, paymentId],
+  );
+}
+
+async function reject(ctx: AppContext, accountId: number | null, reason: string, remote?: string): Promise<void> {
+  await ctx.db.query('INSERT INTO webhook_rejections (account_id, reason, remote_address) VALUES ($1, $2, $3)', [accountId, reason.slice(0, 300), remote ?? null]);
+}
+
+function safePayload(raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return { raw: raw.slice(0, 10_000) };
+  }
+}

@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from '../../context.js';
+import { capture, cancel, refund } from '../../domain/payment.js';
+import type { Money } from '../../domain/money.js';
+import { PaymentsError } from '../../errors.js';
+import type { GatewayAccount, OperationResult, PaymentRef } from '../../gateways/gateway.js';
+import { gatewayFor } from '../../gateways/registry.js';
+import { getAccount, toGatewayAccount } from '../../store/account-store.js';
+import type { Queryable } from '../../store/db.js';
+import { appendHistory, type Actor } from '../../store/history-store.js';
+import type { PaymentRow } from '../../store/payment-store.js';
+import { syncCollection } from '../collection-sync.js';
+import { moveSession } from '../session-service.js';
+import { lockPayment } from './locks.js';
+import { savePayment, stateOf } from './payment-writes.js';
+
+export type OperationKind = 'capture' | 'refund';
+export type OperationStatus = 'pending' | 'succeeded' | 'failed' | 'unknown';
+
+export interface OperationRow {
+  id: number;
+  payment_id: number;
+  amount: bigint;
+  currency: string;
+  status: OperationStatus;
+  gateway_ref: string | null;
+  error: { code: string; message: string } | null;
+  reason?: string | null;
+  refund_request_id?: number | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface OperationInput {
+  /** Undefined: everything still capturable / refundable. */
+  amount?: Money;
+  reason?: string | null;
+  refundRequestId?: number | null;
+  /** The client's Idempotency-Key: a retry resumes the same operation instead of starting another. */
+  idempotencyKey?: string;
+}
+
+const TABLE: Record<OperationKind, 'captures' | 'refunds'> = { capture: 'captures', refund: 'refunds' };
+
+/**
+ * Captures or refunds part or all of a payment, exactly:
+ * 1. under the order and collection locks, the amount is checked against what is left —
+ *    capturable = authorized − captured − in-flight captures, refundable = captured − refunded −
+ *    in-flight refunds — and reserved as a `pending` operation row;
+ * 2. the gateway is called outside the transaction, with a key derived from that row, so a
+ *    retry can never move money twice;
+ * 3. the outcome is recorded under the locks again: `succeeded` moves the payment's sums
+ *    (through the pure domain, which refuses anything that would break an invariant),
+ *    `failed` releases the reservation, and a call that threw leaves the row `unknown` for
+ *    reconciliation — never guessed.
+ */
+export async function runOperation(ctx: AppContext, kind: OperationKind, paymentId: number, input: OperationInput, actor: Actor): Promise<{ operation: OperationRow; payment: PaymentRow }> {
+  const table = TABLE[kind];
+  const reserved = await ctx.db.transaction(async (tx) => {
+    const { payment } = await lockPayment(tx, paymentId);
+    if (input.idempotencyKey) {
+      const { rows } = await tx.query<OperationRow>(`SELECT * FROM ${table} WHERE payment_id = $1 AND idempotency_key = $2`, [paymentId, input.idempotencyKey]);
+      const prior = rows[0];
+      if (prior) return { operation: prior, payment, resume: prior.status === 'pending' || prior.status === 'unknown' };
+    }
+    const inFlight = await tx.query<{ sum: bigint | null }>(
+      `SELECT sum(amount)::bigint AS sum FROM ${table} WHERE payment_id = $1 AND status IN ('pending', 'unknown')`, [paymentId]);
+    const held = inFlight.rows[0]?.sum ?? 0n;
+    const state = stateOf(payment);
+    const left = kind === 'capture' ? state.authorized - state.captured - held : state.captured - state.refunded - held;
+    const open = kind === 'capture' ? ['authorized', 'partially_captured'] : ['partially_captured', 'captured', 'partially_refunded'];
+    if (input.amount === undefined && left <= 0n && open.includes(state.status)) {
+      throw new PaymentsError(kind === 'capture' ? 'amount_exceeds_capturable' : 'amount_exceeds_refundable',
+        `Nothing is left to ${kind} on payment ${paymentId}${held > 0n ? ' (other operations are in flight)' : ''}`);
+    }
+    const amount = input.amount ?? { amount: left, currency: payment.currency.trim() };
+    // The pure domain checks status, currency, sign and the limit against the sums with the
+    // in-flight amounts already taken out.
+    const probe = { ...state, ...(kind === 'capture' ? { captured: state.captured + held } : { refunded: state.refunded + held }) };
+    if (kind === 'capture') capture(probe, amount);
+    else refund(probe, amount);
+    const { rows } = await tx.query<OperationRow>(
+      `INSERT INTO ${table} (payment_id, amount, currency, status, actor_type, actor_id, idempotency_key${kind === 'refund' ? ', reason, refund_request_id' : ''})
+       VALUES ($1, $2, $3, 'pending', $4, $5, $6${kind === 'refund' ? ', $7, $8' : ''}) RETURNING *`,
+      [paymentId, amount.amount, payment.currency, actor.type, actor.id ?? null, input.idempotencyKey ?? null,
+        ...(kind === 'refund' ? [input.reason ?? null, input.refundRequestId ?? null] : [])],
+    );
+    const op = rows[0]!;
+    await appendHistory(tx, {
+      entity: kind, entityId: op.id, action: 'created', to: 'pending', amount: op.amount, currency: op.currency,
+      orderId: payment.order_id, collectionId: payment.collection_id, sessionId: payment.session_id, paymentId, actor,
+      data: input.reason ? { reason: input.reason } : null,
+    });
+    return { operation: op, payment, resume: true };
+  });
+  if (!reserved.resume) return { operation: reserved.operation, payment: reserved.payment };
+
+  const account = await accountFor(ctx, reserved.payment.account_id);
+  const ref = await paymentRef(ctx, reserved.payment);
+  const money = { amount: reserved.operation.amount, currency: reserved.operation.currency.trim() };
+  const gatewayKey = `tender-${kind}-${reserved.operation.id}`;
+  let result: OperationResult | undefined;
+  try {
+    const gateway = gatewayFor(account.type);
+    result = kind === 'capture'
+      ? await gateway.capture(account, ref, money, gatewayKey)
+      : await gateway.refund(account, ref, money, input.reason ?? null, gatewayKey);
+  } catch (err) {
+    ctx.log.error({ err, paymentId, operationId: reserved.operation.id, kind }, 'gateway call failed; outcome unknown');
+  }
+  return ctx.db.transaction((tx) => recordOutcome(tx, kind, reserved.operation.id, paymentId, result, { type: 'gateway', id: `${account.type}:${kind}` }));
+}
+
+/** Records a gateway's answer for an in-flight operation (also used by reconciliation). */
+export async function recordOutcome(tx: Queryable, kind: OperationKind, operationId: number, paymentId: number, result: OperationResult | undefined, actor: Actor): Promise<{ operation: OperationRow; payment: PaymentRow }> {
+  const table = TABLE[kind];
+  const { collection, payment } = await lockPayment(tx, paymentId);
+  const { rows } = await tx.query<OperationRow>(`SELECT * FROM ${table} WHERE id = $1 FOR UPDATE`, [operationId]);
+  const op = rows[0]!;
+  // A webhook may have settled it first: then there is nothing left to record.
+  if (op.status === 'succeeded' || op.status === 'failed') return { operation: op, payment };
+  const history = { entity: kind, entityId: op.id, action: 'status_changed', from: op.status, amount: op.amount, currency: op.currency, orderId: payment.order_id, collectionId: payment.collection_id, sessionId: payment.session_id, paymentId, actor } as const;
+  if (!result) {
+    if (op.status === 'unknown') return { operation: op, payment };
+    const u = await tx.query<OperationRow>(`UPDATE ${table} SET status = 'unknown', updated_at = now() WHERE id = $1 RETURNING *`, [op.id]);
+    await appendHistory(tx, { ...history, to: 'unknown' });
+    return { operation: u.rows[0]!, payment };
+  }
+  if (result.outcome === 'failed') {
+    const f = await tx.query<OperationRow>(`UPDATE ${table} SET status = 'failed', error = $2, updated_at = now() WHERE id = $1 RETURNING *`, [op.id, { code: result.code, message: result.message }]);
+    await appendHistory(tx, { ...history, to: 'failed', data: { code: result.code, message: result.message } });
+    return { operation: f.rows[0]!, payment };
+  }
+  const money = { amount: op.amount, currency: op.currency.trim() };
+  const next = kind === 'capture' ? capture(stateOf(payment), money) : refund(stateOf(payment), money);
+  const s = await tx.query<OperationRow>(`UPDATE ${table} SET status = 'succeeded', gateway_ref = COALESCE($2, gateway_ref), updated_at = now() WHERE id = $1 RETURNING *`, [op.id, result.gatewayRef]);
+  await appendHistory(tx, { ...history, to: 'succeeded', gatewayRef: result.gatewayRef });
+  const saved = await savePayment(tx, payment, next, actor, kind === 'capture' ? 'captured' : 'refunded', { amount: op.amount, gatewayStatus: result.gatewayStatus });
+  await syncCollection(tx, collection, actor);
+  return { operation: s.rows[0]!, payment: saved };
+}
+
+/** Releases an uncaptured authorization (and closes the session if it is still open). */
+export async function cancelPayment(ctx: AppContext, paymentId: number, actor: Actor): Promise<PaymentRow> {
+  const payment = await ctx.db.transaction(async (tx) => {
+    const { payment: p } = await lockPayment(tx, paymentId);
+    if (p.status === 'canceled') return { p, done: true };
+    cancel(stateOf(p)); // refuses what cannot be canceled
+    const busy = await tx.query(`SELECT 1 FROM captures WHERE payment_id = $1 AND status IN ('pending', 'unknown')`, [paymentId]);
+    if (busy.rowCount > 0) throw new PaymentsError('conflict', `A capture of payment ${paymentId} is in flight; cancel after it settles`);
+    return { p, done: false };
+  });
+  if (payment.done) return payment.p;
+  const account = await accountFor(ctx, payment.p.account_id);
+  let result: OperationResult | undefined;
+  try {
+    result = await gatewayFor(account.type).cancel(account, await paymentRef(ctx, payment.p), `tender-cancel-${paymentId}`);
+  } catch (err) {
+    ctx.log.error({ err, paymentId }, 'gateway cancel failed');
+    throw new PaymentsError('gateway_timeout', 'The gateway did not confirm the cancel; retry');
+  }
+  if (result.outcome === 'failed') throw new PaymentsError('gateway_declined', `The gateway refused the cancel: ${result.message}`);
+  return ctx.db.transaction(async (tx) => {
+    const { collection, payment: p } = await lockPayment(tx, paymentId);
+    if (p.status === 'canceled') return p;
+    const saved = await savePayment(tx, p, cancel(stateOf(p)), actor, 'canceled', { gatewayStatus: result.gatewayStatus });
+    const { rows } = await tx.query<import('../../store/payment-store.js').SessionRow>('SELECT * FROM payment_sessions WHERE id = $1 FOR UPDATE', [p.session_id]);
+    const s = rows[0];
+    if (s && (s.status === 'pending' || s.status === 'requires_more' || s.status === 'requires_action')) await moveSession(tx, s, 'canceled', actor);
+    await syncCollection(tx, collection, actor);
+    return saved;
+  });
+}
+
+async function accountFor(ctx: AppContext, accountId: number): Promise<GatewayAccount> {
+  const row = await getAccount(ctx.db, accountId);
+  if (!row) throw new PaymentsError('account_not_found', `Payment account ${accountId} no longer exists`);
+  return toGatewayAccount(ctx, row);
+}
+
+async function paymentRef(ctx: AppContext, p: PaymentRow): Promise<PaymentRef> {
+  const { rows } = await ctx.db.query<{ gateway_ref: string | null }>('SELECT gateway_ref FROM payment_sessions WHERE id = $1', [p.session_id]);
+  return { gatewayRef: p.gateway_ref, sessionRef: rows[0]?.gateway_ref ?? null, amount: { amount: p.authorized_amount, currency: p.currency.trim() } };
+}
+
+export function newOperationKey(): string {
+  return randomUUID();
+}
