@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { AppContext } from '../context.js';
 import { PaymentsError } from '../errors.js';
@@ -26,6 +27,7 @@ export async function issueAccessToken(ctx: AppContext, input: { userId: number;
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
     .setIssuedAt(now)
+    .setJti(randomUUID())
     .setExpirationTime(now + input.ttlSec)
     .sign(signingKey(ctx));
 }

@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 
 /** Delivers one-time codes (activation, password recovery) to users. */
 export interface Notifier {
+  /** False when no delivery channel is configured (codes are then refused, not dropped). */
+  enabled?: boolean;
   sendCode(input: { userIdentifier: string; eventIdentifier: string; code: string; email?: string }): Promise<void>;
 }
 
