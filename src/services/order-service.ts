@@ -1,0 +1,183 @@
+import type { CreateOrderBody, CreateOrderResponse, OrderEntity, OrdersPage, UpdateOrderBody } from '../contract/orders.js';
+import type { AppContext } from '../context.js';
+import { PaymentsError } from '../errors.js';
+import { findForm } from '../store/catalog-store.js';
+import type { Queryable } from '../store/db.js';
+import { appendHistory, type Actor } from '../store/history-store.js';
+import { findLivePayment } from '../store/order-payment-store.js';
+import { findDefaultStatus, findStorageAccount, type StorageAccount, type StorageRow } from '../store/order-storage-store.js';
+import {
+  findOrderById,
+  findUserOrder,
+  insertOrder,
+  listUserOrders,
+  lockUserOrder,
+  updateOrder as writeOrderChanges,
+  type OrderLine,
+  type OrderRecord,
+  type StoredFormField,
+} from '../store/order-store.js';
+import { normalizeFormData } from './order-form-data.js';
+import { resetOrderPayment } from './order-payment-reset.js';
+import { checkExpectedCurrency, priceLines, refuseDiscounts, type PricedLines } from './order-pricing.js';
+import { requireStorage, type Page } from './order-storage-service.js';
+import { toCreateOrderResponse, toOrderEntity } from './order-views.js';
+
+type OrderBody = CreateOrderBody | UpdateOrderBody;
+
+interface PreparedOrder {
+  formIdentifier: string;
+  formData: StoredFormField[];
+  account: StorageAccount;
+  priced: PricedLines;
+}
+
+export function userActor(userId: number): Actor {
+  return { type: 'user', id: String(userId) };
+}
+
+function orderNotFound(id: number): PaymentsError {
+  return new PaymentsError('order_not_found', `Order ${id} not found`);
+}
+
+/** Checks everything an order body refers to against the storage and prices it from the catalog. */
+async function prepareOrder(tx: Queryable, storage: StorageRow, body: OrderBody): Promise<PreparedOrder> {
+  if (storage.formIdentifier === null || body.formIdentifier !== storage.formIdentifier) {
+    throw new PaymentsError(
+      'validation_failed',
+      storage.formIdentifier === null
+        ? `Order storage '${storage.identifier}' has no order form configured`
+        : `formIdentifier '${body.formIdentifier}' is not the order form of storage '${storage.identifier}'; use '${storage.formIdentifier}'`,
+      { field: 'formIdentifier' },
+    );
+  }
+  const form = await findForm(tx, storage.formIdentifier);
+  if (!form) throw new PaymentsError('form_not_found', `Form '${storage.formIdentifier}' of storage '${storage.identifier}' does not exist`);
+  const formData = normalizeFormData(body.formData, form);
+  const account = await findStorageAccount(tx, storage.id, body.paymentAccountIdentifier);
+  if (!account) {
+    const allowed = storage.accountIdentifiers.map((a) => `'${a}'`).join(', ') || 'none';
+    throw new PaymentsError(
+      'validation_failed',
+      `Payment account '${body.paymentAccountIdentifier}' is not available in storage '${storage.identifier}'; allowed: ${allowed}`,
+      { field: 'paymentAccountIdentifier', allowed: storage.accountIdentifiers },
+    );
+  }
+  const priced = await priceLines(tx, body.products);
+  checkExpectedCurrency(body.currency, priced);
+  return { formIdentifier: storage.formIdentifier, formData, account, priced };
+}
+
+/** createOrder: a new order of the user in the storage's default status; the total comes from the catalog. */
+export async function createOrder(ctx: AppContext, userId: number, marker: string, body: CreateOrderBody): Promise<CreateOrderResponse> {
+  refuseDiscounts(body);
+  return ctx.db.transaction(async (tx) => {
+    const storage = await requireStorage(tx, marker);
+    const p = await prepareOrder(tx, storage, body);
+    const status = (await findDefaultStatus(tx, storage.id)) ?? null;
+    const id = await insertOrder(tx, {
+      storageId: storage.id,
+      userId,
+      formIdentifier: p.formIdentifier,
+      paymentAccountId: p.account.id,
+      formData: p.formData,
+      lines: p.priced.lines,
+      currency: p.priced.currency,
+      total: p.priced.total,
+      statusIdentifier: status,
+    });
+    await appendHistory(tx, {
+      entity: 'order',
+      entityId: id,
+      action: 'created',
+      to: status,
+      amount: p.priced.total,
+      currency: p.priced.currency,
+      orderId: id,
+      actor: userActor(userId),
+    });
+    return toCreateOrderResponse((await findOrderById(tx, id))!);
+  });
+}
+
+function sameLines(a: readonly OrderLine[], b: readonly OrderLine[]): boolean {
+  return a.length === b.length && a.every((l, i) => l.productId === b[i]!.productId && l.quantity === b[i]!.quantity);
+}
+
+/**
+ * updateOrderByMarkerAndId: replaces the order's form data, products and account, re-priced
+ * from the catalog. Refused with order_locked once a payment of the order is live (anything
+ * but failed/canceled): money has moved against the old total. When the products, total or
+ * account change, open checkout sessions are canceled and the collection owes the new total.
+ */
+export async function updateOrder(
+  ctx: AppContext,
+  userId: number,
+  marker: string,
+  orderId: number,
+  body: UpdateOrderBody,
+): Promise<CreateOrderResponse> {
+  refuseDiscounts(body);
+  return ctx.db.transaction(async (tx) => {
+    const storage = await requireStorage(tx, marker);
+    if (!(await lockUserOrder(tx, userId, orderId, storage.id))) throw orderNotFound(orderId);
+    const before = (await findOrderById(tx, orderId))!;
+    const live = await findLivePayment(tx, orderId);
+    if (live) {
+      throw new PaymentsError(
+        'order_locked',
+        `Order ${orderId} has a payment in status '${live.status}' and can no longer be changed; cancel the payment or request a refund instead`,
+        { paymentId: live.id, paymentStatus: live.status },
+      );
+    }
+    const p = await prepareOrder(tx, storage, body);
+    const { lines, currency, total } = p.priced;
+    await writeOrderChanges(tx, orderId, {
+      formIdentifier: p.formIdentifier,
+      paymentAccountId: p.account.id,
+      formData: p.formData,
+      lines,
+      currency,
+      total,
+    });
+    const paymentAffected =
+      !sameLines(before.lines, lines) || total !== before.total || currency !== before.currency || p.account.id !== before.paymentAccountId;
+    const reset = paymentAffected ? await resetOrderPayment(tx, { id: orderId, total, currency }, userActor(userId)) : undefined;
+    await appendHistory(tx, {
+      entity: 'order',
+      entityId: orderId,
+      action: 'updated',
+      amount: total,
+      currency,
+      orderId,
+      collectionId: reset?.collectionId ?? null,
+      actor: userActor(userId),
+      data: {
+        previousTotal: before.total.toString(),
+        previousCurrency: before.currency,
+        paymentAffected,
+        canceledSessionIds: reset?.canceledSessionIds ?? [],
+      },
+    });
+    return toCreateOrderResponse((await findOrderById(tx, orderId))!);
+  });
+}
+
+async function requireUserOrder(q: Queryable, userId: number, storage: StorageRow, orderId: number): Promise<OrderRecord> {
+  const order = await findUserOrder(q, userId, storage.id, orderId);
+  if (!order) throw orderNotFound(orderId);
+  return order;
+}
+
+/** getOrderByMarkerAndId: only the caller's own order in that storage; anything else is order_not_found. */
+export async function getOrder(ctx: AppContext, userId: number, marker: string, orderId: number, langCode: string): Promise<OrderEntity> {
+  const storage = await requireStorage(ctx.db, marker);
+  return toOrderEntity(await requireUserOrder(ctx.db, userId, storage, orderId), langCode);
+}
+
+/** getAllOrdersByMarker: the caller's orders in the storage, newest first. */
+export async function listOrders(ctx: AppContext, userId: number, marker: string, langCode: string, page: Page): Promise<OrdersPage> {
+  const storage = await requireStorage(ctx.db, marker);
+  const { items, total } = await listUserOrders(ctx.db, userId, storage.id, page.offset, page.limit);
+  return { items: items.map((o) => toOrderEntity(o, langCode)), total };
+}

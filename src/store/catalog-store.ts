@@ -1,0 +1,64 @@
+import type { Queryable } from './db.js';
+
+/** A product as an order needs it: the price is bigint minor units of `currency`. */
+export interface CatalogProduct {
+  id: number;
+  sku: string | null;
+  title: string;
+  localizeInfos: Record<string, unknown>;
+  price: bigint;
+  currency: string;
+  isVisible: boolean;
+}
+
+/** One declared field of a form (`forms.attributes` item). */
+export interface FormAttribute {
+  marker: string;
+  type: string;
+  required?: boolean;
+}
+
+export interface CatalogForm {
+  identifier: string;
+  type: string;
+  attributes: FormAttribute[];
+}
+
+interface ProductDbRow {
+  id: number;
+  sku: string | null;
+  title: string;
+  localize_infos: Record<string, unknown>;
+  price: bigint;
+  currency: string;
+  is_visible: boolean;
+}
+
+/** The products with these ids that exist (visible or not); missing ids are simply absent. */
+export async function findProducts(q: Queryable, ids: readonly number[]): Promise<CatalogProduct[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await q.query<ProductDbRow>(
+    `SELECT id, sku, title, localize_infos, price, currency, is_visible FROM products WHERE id = ANY($1::int[])`,
+    [ids],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    sku: r.sku,
+    title: r.title,
+    localizeInfos: r.localize_infos,
+    price: BigInt(r.price),
+    currency: r.currency.trim(),
+    isVisible: r.is_visible,
+  }));
+}
+
+export async function findForm(q: Queryable, identifier: string): Promise<CatalogForm | undefined> {
+  const { rows } = await q.query<{ identifier: string; type: string; attributes: unknown }>(
+    'SELECT identifier, type, attributes FROM forms WHERE identifier = $1',
+    [identifier],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  const attributes = Array.isArray(row.attributes) ? (row.attributes as FormAttribute[]) : [];
+  return { identifier: row.identifier, type: row.type, attributes };
+}

@@ -1,0 +1,114 @@
+import type { Queryable } from './db.js';
+
+export interface StorageRow {
+  id: number;
+  identifier: string;
+  localizeInfos: Record<string, unknown>;
+  position: number | null;
+  formIdentifier: string | null;
+  generalTypeId: number | null;
+  /** Identifiers of the visible payment accounts the storage allows, in account id order. */
+  accountIdentifiers: string[];
+}
+
+export interface StorageAccount {
+  id: number;
+  identifier: string;
+  localizeInfos: Record<string, unknown>;
+}
+
+export interface OrderStatusRow {
+  id: number;
+  identifier: string;
+  localizeInfos: Record<string, unknown>;
+  position: number;
+  isDefault: boolean;
+  /** Some order of the storage is in this status. */
+  isUsed: boolean;
+}
+
+interface StorageDbRow {
+  id: number;
+  identifier: string;
+  localize_infos: Record<string, unknown>;
+  position: number | null;
+  form_identifier: string | null;
+  general_type_id: number | null;
+  accounts: string[] | null;
+}
+
+// Invisible accounts are neither listed nor accepted on orders: hiding an account is how a
+// merchant withdraws it without deleting its history.
+const STORAGE_SELECT = `
+  SELECT s.id, s.identifier, s.localize_infos, s.position, s.form_identifier, s.general_type_id,
+         ARRAY(SELECT a.identifier FROM order_storage_accounts sa JOIN payment_accounts a ON a.id = sa.account_id
+                WHERE sa.storage_id = s.id AND a.is_visible ORDER BY a.id) AS accounts
+    FROM order_storages s`;
+
+function toStorage(r: StorageDbRow): StorageRow {
+  return {
+    id: r.id,
+    identifier: r.identifier,
+    localizeInfos: r.localize_infos,
+    position: r.position,
+    formIdentifier: r.form_identifier,
+    generalTypeId: r.general_type_id,
+    accountIdentifiers: r.accounts ?? [],
+  };
+}
+
+export async function listStorages(q: Queryable, offset: number, limit: number): Promise<StorageRow[]> {
+  const { rows } = await q.query<StorageDbRow>(
+    `${STORAGE_SELECT} ORDER BY s.position NULLS LAST, s.id OFFSET $1 LIMIT $2`,
+    [offset, limit],
+  );
+  return rows.map(toStorage);
+}
+
+export async function findStorageByMarker(q: Queryable, marker: string): Promise<StorageRow | undefined> {
+  const { rows } = await q.query<StorageDbRow>(`${STORAGE_SELECT} WHERE s.identifier = $1`, [marker]);
+  return rows[0] ? toStorage(rows[0]) : undefined;
+}
+
+/** The account with this identifier if the storage allows it (and it is visible). */
+export async function findStorageAccount(q: Queryable, storageId: number, identifier: string): Promise<StorageAccount | undefined> {
+  const { rows } = await q.query<{ id: number; identifier: string; localize_infos: Record<string, unknown> }>(
+    `SELECT a.id, a.identifier, a.localize_infos FROM order_storage_accounts sa JOIN payment_accounts a ON a.id = sa.account_id
+      WHERE sa.storage_id = $1 AND a.identifier = $2 AND a.is_visible`,
+    [storageId, identifier],
+  );
+  const r = rows[0];
+  return r ? { id: r.id, identifier: r.identifier, localizeInfos: r.localize_infos } : undefined;
+}
+
+export async function findDefaultStatus(q: Queryable, storageId: number): Promise<string | undefined> {
+  const { rows } = await q.query<{ identifier: string }>(
+    'SELECT identifier FROM order_statuses WHERE storage_id = $1 AND is_default',
+    [storageId],
+  );
+  return rows[0]?.identifier;
+}
+
+export async function listOrderStatuses(q: Queryable, storageId: number, offset: number, limit: number): Promise<OrderStatusRow[]> {
+  const { rows } = await q.query<{
+    id: number;
+    identifier: string;
+    localize_infos: Record<string, unknown>;
+    position: number;
+    is_default: boolean;
+    is_used: boolean;
+  }>(
+    `SELECT st.id, st.identifier, st.localize_infos, st.position, st.is_default,
+            EXISTS (SELECT 1 FROM orders o WHERE o.storage_id = st.storage_id AND o.status_identifier = st.identifier) AS is_used
+       FROM order_statuses st WHERE st.storage_id = $1 ORDER BY st.position, st.id OFFSET $2 LIMIT $3`,
+    [storageId, offset, limit],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    identifier: r.identifier,
+    localizeInfos: r.localize_infos,
+    position: r.position,
+    isDefault: r.is_default,
+    isUsed: r.is_used,
+  }));
+}

@@ -1,0 +1,185 @@
+import type { Queryable } from './db.js';
+
+/** One filled form field as stored in `orders.form_data`. */
+export interface StoredFormField {
+  marker: string;
+  type: string;
+  value: unknown;
+}
+
+/** One line of `orders.lines`: a snapshot of the catalog at order time. */
+export interface OrderLine {
+  productId: number;
+  quantity: number;
+  /** Unit price in minor units, as a decimal string (JSON has no bigint). */
+  priceMinor: string;
+  title: string;
+  sku: string | null;
+}
+
+/** An order with what its wire views need (account, status texts, open session's URL). */
+export interface OrderRecord {
+  id: number;
+  storageId: number;
+  userId: number;
+  formIdentifier: string;
+  paymentAccountId: number;
+  paymentAccountIdentifier: string;
+  paymentAccountLocalizeInfos: Record<string, unknown>;
+  formData: StoredFormField[];
+  lines: OrderLine[];
+  currency: string;
+  /** Minor units. */
+  total: bigint;
+  statusIdentifier: string | null;
+  statusLocalizeInfos: Record<string, unknown> | null;
+  isCompleted: boolean | null;
+  createdAt: Date;
+  updatedAt: Date;
+  /** Checkout URL of the order's open (pending / requires_more / requires_action) session. */
+  paymentUrl: string | null;
+}
+
+export interface NewOrder {
+  storageId: number;
+  userId: number;
+  formIdentifier: string;
+  paymentAccountId: number;
+  formData: StoredFormField[];
+  lines: OrderLine[];
+  currency: string;
+  total: bigint;
+  statusIdentifier: string | null;
+}
+
+export type OrderChanges = Omit<NewOrder, 'storageId' | 'userId' | 'statusIdentifier'>;
+
+interface OrderDbRow {
+  id: number;
+  storage_id: number;
+  user_id: number;
+  form_identifier: string;
+  payment_account_id: number;
+  account_identifier: string;
+  account_localize_infos: Record<string, unknown>;
+  form_data: StoredFormField[];
+  lines: OrderLine[];
+  currency: string;
+  total: bigint;
+  status_identifier: string | null;
+  status_localize_infos: Record<string, unknown> | null;
+  is_completed: boolean | null;
+  created_at: Date;
+  updated_at: Date;
+  payment_url: string | null;
+}
+
+const ORDER_SELECT = `
+  SELECT o.id, o.storage_id, o.user_id, o.form_identifier, o.payment_account_id,
+         a.identifier AS account_identifier, a.localize_infos AS account_localize_infos,
+         o.form_data, o.lines, o.currency, o.total, o.status_identifier, st.localize_infos AS status_localize_infos,
+         o.is_completed, o.created_at, o.updated_at,
+         (SELECT ps.payment_url FROM payment_sessions ps
+           WHERE ps.order_id = o.id AND ps.status IN ('pending', 'requires_more', 'requires_action')
+           ORDER BY ps.id DESC LIMIT 1) AS payment_url
+    FROM orders o
+    JOIN payment_accounts a ON a.id = o.payment_account_id
+    LEFT JOIN order_statuses st ON st.storage_id = o.storage_id AND st.identifier = o.status_identifier`;
+
+function toRecord(r: OrderDbRow): OrderRecord {
+  return {
+    id: r.id,
+    storageId: r.storage_id,
+    userId: r.user_id,
+    formIdentifier: r.form_identifier,
+    paymentAccountId: r.payment_account_id,
+    paymentAccountIdentifier: r.account_identifier,
+    paymentAccountLocalizeInfos: r.account_localize_infos,
+    formData: Array.isArray(r.form_data) ? r.form_data : [],
+    lines: r.lines,
+    currency: r.currency.trim(),
+    total: BigInt(r.total),
+    statusIdentifier: r.status_identifier,
+    statusLocalizeInfos: r.status_localize_infos,
+    isCompleted: r.is_completed,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    paymentUrl: r.payment_url,
+  };
+}
+
+/** The user's order in that storage; another user's or another storage's order is absent. */
+export async function findUserOrder(q: Queryable, userId: number, storageId: number, orderId: number): Promise<OrderRecord | undefined> {
+  const { rows } = await q.query<OrderDbRow>(`${ORDER_SELECT} WHERE o.id = $1 AND o.user_id = $2 AND o.storage_id = $3`, [
+    orderId,
+    userId,
+    storageId,
+  ]);
+  return rows[0] ? toRecord(rows[0]) : undefined;
+}
+
+export async function listUserOrders(
+  q: Queryable,
+  userId: number,
+  storageId: number,
+  offset: number,
+  limit: number,
+): Promise<{ items: OrderRecord[]; total: number }> {
+  const [page, count] = await Promise.all([
+    q.query<OrderDbRow>(`${ORDER_SELECT} WHERE o.user_id = $1 AND o.storage_id = $2 ORDER BY o.id DESC OFFSET $3 LIMIT $4`, [
+      userId,
+      storageId,
+      offset,
+      limit,
+    ]),
+    q.query<{ n: bigint }>('SELECT count(*) AS n FROM orders WHERE user_id = $1 AND storage_id = $2', [userId, storageId]),
+  ]);
+  return { items: page.rows.map(toRecord), total: Number(count.rows[0]?.n ?? 0n) };
+}
+
+/**
+ * Locks the user's order row (`FOR UPDATE`) for the rest of the transaction, so that updates,
+ * refund requests and payment operations on one order are serialized. `storageId` narrows the
+ * match when the caller addressed the order through a storage.
+ */
+export async function lockUserOrder(q: Queryable, userId: number, orderId: number, storageId?: number): Promise<boolean> {
+  const { rows } = await q.query(
+    `SELECT id FROM orders WHERE id = $1 AND user_id = $2 AND ($3::int IS NULL OR storage_id = $3) FOR UPDATE`,
+    [orderId, userId, storageId ?? null],
+  );
+  return rows.length === 1;
+}
+
+/** The order by id with no ownership check; callers must have checked ownership (e.g. via {@link lockUserOrder}). */
+export async function findOrderById(q: Queryable, orderId: number): Promise<OrderRecord | undefined> {
+  const { rows } = await q.query<OrderDbRow>(`${ORDER_SELECT} WHERE o.id = $1`, [orderId]);
+  return rows[0] ? toRecord(rows[0]) : undefined;
+}
+
+export async function insertOrder(q: Queryable, o: NewOrder): Promise<number> {
+  const { rows } = await q.query<{ id: number }>(
+    `INSERT INTO orders (storage_id, user_id, form_identifier, payment_account_id, form_data, lines, currency, total, status_identifier)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8::bigint, $9) RETURNING id`,
+    [
+      o.storageId,
+      o.userId,
+      o.formIdentifier,
+      o.paymentAccountId,
+      JSON.stringify(o.formData),
+      JSON.stringify(o.lines),
+      o.currency,
+      o.total.toString(),
+      o.statusIdentifier,
+    ],
+  );
+  return rows[0]!.id;
+}
+
+export async function updateOrder(q: Queryable, orderId: number, c: OrderChanges): Promise<void> {
+  await q.query(
+    `UPDATE orders SET form_identifier = $2, payment_account_id = $3, form_data = $4::jsonb, lines = $5::jsonb, currency = $6,
+            total = $7::bigint, version = version + 1, updated_at = now()
+      WHERE id = $1`,
+    [orderId, c.formIdentifier, c.paymentAccountId, JSON.stringify(c.formData), JSON.stringify(c.lines), c.currency, c.total.toString()],
+  );
+}
