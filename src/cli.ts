@@ -103,6 +103,11 @@ async function start(config: ReturnType<typeof loadConfig>, log: ReturnType<type
   const demo = config.demo ? await ensureDemo(ctx) : undefined;
   const app = await buildApp(ctx);
   await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  if (!process.env.TENDER_PUBLIC_URL && typeof address === 'object' && address) {
+    // PORT=0 picks a free port: report (and build payment links with) the real one.
+    config.publicUrl = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
+  }
   const lines = [
     `Tender is running (${ctx.db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'}).`,
     `URL: ${config.publicUrl}`,

@@ -29,7 +29,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TenderConfig {
     publicUrl: (env.TENDER_PUBLIC_URL ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`).replace(/\/$/, ''),
     secretKey: env.TENDER_SECRET_KEY || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
-    demo: env.TENDER_DEMO !== undefined ? env.TENDER_DEMO === '1' || env.TENDER_DEMO === 'true' : !databaseUrl,
+    demo: env.TENDER_DEMO ? env.TENDER_DEMO === '1' || env.TENDER_DEMO === 'true' : !databaseUrl,
     bodyLimit: intFrom(env.TENDER_BODY_LIMIT, 256 * 1024, 'TENDER_BODY_LIMIT'),
     dbPoolSize: intFrom(env.TENDER_DB_POOL, 10, 'TENDER_DB_POOL'),
   };
