@@ -8,7 +8,8 @@ import { PaymentsError } from '../errors.js';
  * `logout-all` with content-length 0 — contract §2.1). `__proto__`/`constructor` keys are refused.
  */
 export function registerJsonParser(app: FastifyInstance): void {
-  app.removeContentTypeParser(['application/json']);
+  // Only JSON is accepted (plain text would reach handlers as a string): anything else is a 415.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') {
