@@ -9,6 +9,7 @@ import { refundableMoney } from '../store/order-payment-store.js';
 import { findOrderById, lockUserOrder, type OrderLine, type OrderRecord } from '../store/order-store.js';
 import {
   findOrderRefundRequests,
+  findRefundOfRequest,
   insertRefundRequest,
   listOrderRefundRequests,
   ONE_OPEN_PER_ORDER,
@@ -150,13 +151,26 @@ export async function listRefundRequests(ctx: AppContext, userId: number, orderI
   return (await listOrderRefundRequests(ctx.db, orderId)).map(toRefundRequestView);
 }
 
-/** cancelRefundRequest: the customer withdraws the order's pending request (pending → canceled). */
+/**
+ * cancelRefundRequest: the customer withdraws the order's pending request (pending → canceled),
+ * under the order row lock, which the merchant's refund also takes.
+ */
 export async function cancelRefundRequest(ctx: AppContext, userId: number, orderId: number): Promise<true> {
   return ctx.db.transaction(async (tx) => {
     await lockOwnOrder(tx, userId, orderId);
     const [pending] = await findOrderRefundRequests(tx, orderId, ['pending']);
     if (!pending) {
       throw new PaymentsError('refund_request_not_found', `Order ${orderId} has no pending refund request to cancel`);
+    }
+    // The merchant's approval starts the refund before it marks the request approved; once
+    // money is moving the customer can no longer withdraw the request.
+    const refund = await findRefundOfRequest(tx, pending.id);
+    if (refund) {
+      throw new PaymentsError(
+        'conflict',
+        `Refund request ${pending.id} is already being refunded (refund ${refund.id}, ${refund.status}) and can no longer be canceled`,
+        { refundRequestId: pending.id, refundId: refund.id },
+      );
     }
     assertRefundRequestTransition(pending.status, 'canceled');
     await setRefundRequestStatus(tx, pending.id, 'canceled');

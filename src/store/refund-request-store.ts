@@ -95,3 +95,12 @@ export async function findOrderRefundRequests(
 export async function setRefundRequestStatus(q: Queryable, id: number, status: RefundRequestStatus): Promise<void> {
   await q.query('UPDATE refund_requests SET status = $2, updated_at = now() WHERE id = $1', [id, status]);
 }
+
+/** A refund operation (not failed) the merchant started for this request, if any. */
+export async function findRefundOfRequest(q: Queryable, requestId: number): Promise<{ id: number; status: string } | undefined> {
+  const { rows } = await q.query<{ id: number; status: string }>(
+    `SELECT id, status FROM refunds WHERE refund_request_id = $1 AND status <> 'failed' ORDER BY id LIMIT 1`,
+    [requestId],
+  );
+  return rows[0];
+}

@@ -105,6 +105,19 @@ describe('refund requests', () => {
     expect((await a.get(refund(id))).body.map((r: { status: string }) => r.status)).toEqual(['canceled', 'pending']);
   });
 
+  it('cannot be canceled once the merchant has started refunding it (409 conflict)', async () => {
+    const id = await order();
+    const { paymentId } = await insertCapturedPayment(t, id);
+    await a.post(refund(id), { products: { '2': { quantity: 1 } } });
+    const [req] = (await a.get(refund(id))).body;
+    await t.ctx.db.query(
+      `INSERT INTO refunds (payment_id, amount, currency, status, actor_type, refund_request_id) VALUES ($1, 1250, 'USD', 'pending', 'merchant', $2)`,
+      [paymentId, req.id],
+    );
+    expectError(await a.del(refund(id)), 409, 'conflict', /already being refunded/);
+    expect((await a.get(refund(id))).body[0].status).toBe('pending');
+  });
+
   it('answers 404 refund_request_not_found when nothing is pending', async () => {
     const id = await order();
     expectError(await a.del(refund(id)), 404, 'refund_request_not_found');
