@@ -43,7 +43,7 @@ export function toOrderEntity(o: OrderRecord, langCode: string): OrderEntity {
     id: l.productId,
     quantity: l.quantity,
     title: l.title,
-    sku: l.sku,
+    sku: l.sku ?? null,
     previewImage: null,
     price: toMajorNumber(money(BigInt(l.priceMinor), o.currency)),
     isGift: false,

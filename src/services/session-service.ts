@@ -89,7 +89,9 @@ export async function createSession(ctx: AppContext, userId: number, input: Crea
     let session = rows[0]!;
     const gateway = gatewayFor(account.type);
     if (gateway.localInitiate) {
-      const result = await gateway.initiate(account, sessionInput(session, order), idempotencyKey ?? `session-${session.id}`);
+      // Provider idempotency keys are per account, so they are derived from our session id,
+      // never taken from a client's Idempotency-Key (two users could send the same one).
+      const result = await gateway.initiate(account, sessionInput(session, order), `tender-session-${session.id}`);
       session = await recordInitiate(tx, session.id, result);
     }
     await appendHistory(tx, {
@@ -110,7 +112,7 @@ async function initiateRemote(ctx: AppContext, session: SessionRow, account: Gat
   const { rows } = await ctx.db.query<{ lines: OrderForPayment['lines'] }>('SELECT lines FROM orders WHERE id = $1', [session.order_id]);
   let result;
   try {
-    result = await gateway.initiate(account, sessionInput(session, { id: session.order_id ?? 0, lines: rows[0]?.lines ?? [] }), idempotencyKey ?? `session-${session.id}`);
+    result = await gateway.initiate(account, sessionInput(session, { id: session.order_id ?? 0, lines: rows[0]?.lines ?? [] }), `tender-session-${session.id}`);
   } catch (err) {
     ctx.log.error({ err, sessionId: session.id }, 'gateway initiate failed');
     await ctx.db.transaction(async (tx) => {

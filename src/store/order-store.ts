@@ -183,3 +183,39 @@ export async function updateOrder(q: Queryable, orderId: number, c: OrderChanges
     [orderId, c.formIdentifier, c.paymentAccountId, JSON.stringify(c.formData), JSON.stringify(c.lines), c.currency, c.total.toString()],
   );
 }
+
+export interface AdminOrderRecord extends OrderRecord {
+  userIdentifier: string;
+  storageIdentifier: string;
+}
+
+/** Every user's orders, newest first, for the admin API. */
+export async function listAllOrders(
+  q: Queryable,
+  filter: { userId?: number; status?: string },
+  offset: number,
+  limit: number,
+): Promise<{ items: AdminOrderRecord[]; total: number }> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.userId !== undefined) {
+    params.push(filter.userId);
+    where.push(`o.user_id = $${params.length}`);
+  }
+  if (filter.status !== undefined) {
+    params.push(filter.status);
+    where.push(`o.status_identifier = $${params.length}`);
+  }
+  const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const select = ORDER_SELECT.replace('SELECT o.id,', 'SELECT u.identifier AS user_identifier, so.identifier AS storage_identifier, o.id,')
+    + ' JOIN users u ON u.id = o.user_id JOIN order_storages so ON so.id = o.storage_id';
+  const [page, count] = await Promise.all([
+    q.query<OrderDbRow & { user_identifier: string; storage_identifier: string }>(
+      `${select} ${w} ORDER BY o.id DESC OFFSET $${params.length + 1} LIMIT $${params.length + 2}`, [...params, offset, limit]),
+    q.query<{ n: number }>(`SELECT count(*)::int AS n FROM orders o ${w}`, params),
+  ]);
+  return {
+    items: page.rows.map((r) => ({ ...toRecord(r), userIdentifier: r.user_identifier, storageIdentifier: r.storage_identifier })),
+    total: count.rows[0]?.n ?? 0,
+  };
+}

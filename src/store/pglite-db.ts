@@ -30,7 +30,7 @@ export async function createPgliteDb(options: PgliteDbOptions): Promise<Db> {
     async query(sql, params) {
       stats.statements++;
       const res = await pglite.query(sql, params as unknown[] | undefined);
-      return { rows: res.rows as never[], rowCount: res.affectedRows ?? res.rows.length };
+      return { rows: res.rows as never[], rowCount: rowCountOf(res) };
     },
     async transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T> {
       const retries = opts?.retries ?? 5;
@@ -42,7 +42,7 @@ export async function createPgliteDb(options: PgliteDbOptions): Promise<Db> {
               async query(sql, params) {
                 stats.statements++;
                 const res = await t.query(sql, params as unknown[] | undefined);
-                return { rows: res.rows as never[], rowCount: res.affectedRows ?? res.rows.length };
+                return { rows: res.rows as never[], rowCount: rowCountOf(res) };
               },
             }),
           );
@@ -64,4 +64,12 @@ export async function createPgliteDb(options: PgliteDbOptions): Promise<Db> {
     },
     close: () => pglite.close(),
   };
+}
+
+/**
+ * PGlite reports `affectedRows: 0` for a SELECT; pg's `rowCount` is the number of rows a SELECT
+ * returned. Rows returned (SELECT, or a write with RETURNING) count first, so both drivers agree.
+ */
+function rowCountOf(res: { rows: unknown[]; affectedRows?: number }): number {
+  return res.rows.length > 0 ? res.rows.length : (res.affectedRows ?? 0);
 }

@@ -20,7 +20,7 @@ async function createOrder(t: TestTender, email: string, productId = 1, quantity
   const { rows } = await t.ctx.db.query<{ id: number }>(
     `INSERT INTO orders (storage_id, user_id, form_identifier, payment_account_id, form_data, lines, currency, total, status_identifier)
      SELECT st.id, (SELECT u.id FROM users u WHERE u.identifier = $3), 'order', a.id, '[]',
-            jsonb_build_array(jsonb_build_object('productId', p.id, 'quantity', $2::int, 'priceMinor', p.price::text, 'title', p.title)),
+            jsonb_build_array(jsonb_build_object('productId', p.id, 'quantity', $2::int, 'priceMinor', p.price::text, 'title', p.title, 'sku', p.sku)),
             p.currency, p.price * $2::int, 'inProgress'
        FROM order_storages st, payment_accounts a, products p
       WHERE st.identifier = 'orders' AND a.identifier = 'cash' AND p.id = $1 RETURNING id`,
@@ -120,5 +120,34 @@ describe('payment sessions (custom cash account)', () => {
     const page = (await (await call('/api/content/payments/sessions/?offset=0&limit=2', alice)).json()) as { items: unknown[]; total: number };
     expect(page.items.length).toBe(2);
     expect(page.total).toBeGreaterThan(2);
+  });
+});
+
+describe('admin lists', () => {
+  let t: TestTender;
+  beforeAll(async () => {
+    t = await startTender();
+  });
+  afterAll(() => t?.close());
+
+  it('lists orders and sessions of all users with the admin token only', async () => {
+    await tokenFor(t, 'carol@example.com');
+    await tokenFor(t, 'dave@example.com');
+    const o1 = await createOrder(t, 'carol@example.com');
+    await createOrder(t, 'dave@example.com', 3, 2);
+    const admin = (path: string, token = t.adminToken) => fetch(`${t.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const listed = await admin('/api/admin/orders?limit=10');
+    const orders = (await listed.json()) as { items: Record<string, unknown>[]; total: number };
+    expect(listed.status, JSON.stringify(orders)).toBe(200);
+    expect(orders.total).toBe(2);
+    expect(orders.items.map((o) => o.userIdentifier)).toEqual(['dave@example.com', 'carol@example.com']);
+    expect(orders.items[0]).toMatchObject({ totalSum: '2000', currency: 'JPY', storageIdentifier: 'orders', paymentAccountIdentifier: 'cash' });
+    const onlyCarol = (await (await admin(`/api/admin/orders?userId=${orders.items[1]!.userId as number}`)).json()) as { items: { id: number }[] };
+    expect(onlyCarol.items.map((o) => o.id)).toEqual([o1]);
+    expect((await admin('/api/admin/orders')).status).toBe(200);
+    expect((await admin('/api/admin/orders', t.appToken)).status).toBe(401);
+    expect((await fetch(`${t.url}/api/admin/orders`)).status).toBe(401);
+    const sessions = await admin('/api/admin/payments/sessions');
+    expect(sessions.status).toBe(200);
   });
 });

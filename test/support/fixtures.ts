@@ -19,7 +19,7 @@ export async function insertOrder(t: TestTender, userId: number, productId: numb
   const { rows } = await t.ctx.db.query<{ id: number }>(
     `INSERT INTO orders (storage_id, user_id, form_identifier, payment_account_id, form_data, lines, currency, total, status_identifier)
      SELECT st.id, $3, 'order', a.id, '[]',
-            jsonb_build_array(jsonb_build_object('productId', p.id, 'quantity', $2::int, 'priceMinor', p.price::text, 'title', p.title)),
+            jsonb_build_array(jsonb_build_object('productId', p.id, 'quantity', $2::int, 'priceMinor', p.price::text, 'title', p.title, 'sku', p.sku)),
             p.currency, p.price * $2::int, 'inProgress'
        FROM order_storages st, payment_accounts a, products p
       WHERE st.identifier = 'orders' AND a.identifier = $4 AND p.id = $1 RETURNING id`,

@@ -1,10 +1,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { AdminSessionsPage, AdminSessionsQuery, ReceivePaymentBody } from '../../contract/admin.js';
+import { AdminOrdersPage, AdminOrdersQuery, AdminSessionsPage, AdminSessionsQuery, ReceivePaymentBody } from '../../contract/admin.js';
 import { PaymentSession } from '../../contract/payments.js';
 import { ErrorBody, IdParam } from '../../contract/common.js';
 import type { AppContext } from '../../context.js';
-import { listAllSessions } from '../../services/admin-service.js';
+import { listAllSessions, listOrdersForAdmin } from '../../services/admin-service.js';
 import { receiveManualPayment } from '../../services/manual-payment-service.js';
 import { adminActor } from '../request-principal.js';
 
@@ -16,6 +16,11 @@ const security = [{ adminToken: [] }];
 export function adminRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (fastify) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+    app.get('/api/admin/orders', {
+      config: { auth: 'admin' },
+      schema: { tags, security, summary: 'List orders of all users', querystring: AdminOrdersQuery, response: { 200: AdminOrdersPage, ...errors } },
+    }, async (request) => listOrdersForAdmin(ctx, request.query));
 
     app.get('/api/admin/payments/sessions', {
       config: { auth: 'admin' },

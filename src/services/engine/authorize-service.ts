@@ -1,4 +1,5 @@
 import type { AppContext } from '../../context.js';
+import { sha256Hex } from '../../crypto.js';
 import { PaymentsError } from '../../errors.js';
 import type { AuthorizeInput, AuthorizeResult, GatewayEventAction } from '../../gateways/gateway.js';
 import { gatewayFor } from '../../gateways/registry.js';
@@ -63,7 +64,8 @@ export async function authorizeSession(ctx: AppContext, sessionId: number, input
       prepared.account,
       { ...sessionInput(prepared.session, { id: prepared.session.order_id ?? 0, lines: prepared.lines }), gatewayRef: prepared.session.gateway_ref },
       input,
-      idempotencyKey,
+      // Scoped to the session so that a client key can never collide across customers.
+      `tender-authorize-${sessionId}-${sha256Hex(idempotencyKey).slice(0, 32)}`,
     );
   } catch (err) {
     // We do not know whether the provider authorized: leave the session open for reconciliation

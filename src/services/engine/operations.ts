@@ -38,6 +38,8 @@ export interface OperationInput {
   refundRequestId?: number | null;
   /** The client's Idempotency-Key: a retry resumes the same operation instead of starting another. */
   idempotencyKey?: string;
+  /** Runs under the locks before a new operation is reserved; throws to refuse it. */
+  precheck?: (tx: Queryable) => Promise<void>;
 }
 
 const TABLE: Record<OperationKind, 'captures' | 'refunds'> = { capture: 'captures', refund: 'refunds' };
@@ -63,6 +65,7 @@ export async function runOperation(ctx: AppContext, kind: OperationKind, payment
       const prior = rows[0];
       if (prior) return { operation: prior, payment, resume: prior.status === 'pending' || prior.status === 'unknown' };
     }
+    if (input.precheck) await input.precheck(tx);
     const inFlight = await tx.query<{ sum: bigint | null }>(
       `SELECT sum(amount)::bigint AS sum FROM ${table} WHERE payment_id = $1 AND status IN ('pending', 'unknown')`, [paymentId]);
     const held = inFlight.rows[0]?.sum ?? 0n;

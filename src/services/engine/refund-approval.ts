@@ -36,6 +36,13 @@ export async function approveRefundRequest(ctx: AppContext, requestId: number, i
     reason: input.note ?? `refund request ${requestId}`,
     refundRequestId: requestId,
     idempotencyKey: `refund-request-${requestId}`,
+    // Under the order lock: a customer's cancel that committed first wins, and no money moves.
+    precheck: async (tx) => {
+      const { rows } = await tx.query<{ status: string }>('SELECT status FROM refund_requests WHERE id = $1 FOR UPDATE', [requestId]);
+      if (rows[0]?.status !== 'pending') {
+        throw new PaymentsError('invalid_transition', `Refund request ${requestId} is ${rows[0]?.status ?? 'gone'}; only a pending request can be approved`);
+      }
+    },
   }, actor);
   if (operation.status === 'failed') {
     throw new PaymentsError('gateway_declined', `The gateway refused the refund: ${operation.error?.message ?? 'unknown reason'}`, { refundId: operation.id });
