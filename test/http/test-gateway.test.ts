@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayFor } from '../../src/gateways/registry.js';
 import type { TestGateway } from '../../src/gateways/test/test-gateway.js';
 import { issueAccessToken } from '../../src/services/access-tokens.js';
-import { usePostgres } from '../support/database.js';
 import { startTender, type TestTender } from '../support/tender.js';
 
 /** Every card number typed anywhere in this file: none may reach the database or the log. */
@@ -304,12 +303,7 @@ describe('test gateway → signed webhook → Tender', () => {
     expect(((await (await api(`/api/content/payments/sessions/${s.id}`)).json()) as SessionView).status).toBe('completed');
   });
 
-  // Skipped on PGlite only: there the engine's duplicate checks (`SELECT …` then `rowCount > 0`
-  // in src/services/engine/apply-action.ts) never fire, because src/store/pglite-db.ts reports
-  // rowCount 0 for every SELECT (PGlite's affectedRows is 0, not undefined), so the webhook
-  // for a capture Tender already recorded is answered 503 and retried in vain. Reported to the
-  // lead engineer; run it everywhere once rowCount is fixed.
-  it.skipIf(!usePostgres)('a merchant capture and refund count once, though the webhooks for them race the direct answers', async () => {
+  it('a merchant capture and refund count once, though the webhooks for them race the direct answers', async () => {
     const s = await newSession('test_manual');
     expect((await pay(s, PANS[0]!)).status).toBe(303);
     await gateway.idle();
