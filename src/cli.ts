@@ -7,6 +7,7 @@ import type { AppContext } from './context.js';
 import { buildApp } from './http/app.js';
 import { createLogger } from './logger.js';
 import { openContext } from './runtime.js';
+import { reconcile } from './services/engine/reconcile.js';
 import { DEMO_PROJECT_PATH, loadProjectFile, seedProject } from './services/project-seed.js';
 import { createAdminToken, createAppToken } from './services/tokens.js';
 
@@ -18,6 +19,7 @@ const USAGE = `Usage: tender <command>
   token create NAME           create an app token (x-app-token) for a storefront
   admin-token create NAME [--role owner|viewer]
                               create an admin API token
+  reconcile                   ask the gateways about unsettled payments once, then exit
 
 Environment: DATABASE_URL, TENDER_DATA_DIR, PORT, HOST, TENDER_PUBLIC_URL, TENDER_SECRET_KEY,
 TENDER_DEMO, LOG_LEVEL — see README.md.`;
@@ -63,6 +65,13 @@ async function main(argv: string[]): Promise<number> {
         const { token } = await createAdminToken(ctx, arg, role);
         console.log(`Admin token: ${token}`);
         return 0;
+      }
+      case 'reconcile': {
+        // Gateways that need the HTTP app's context (the test gateway) register when it is built.
+        await buildApp(ctx, { docs: false });
+        const report = await reconcile(ctx, { olderThanSec: 0 });
+        console.log(JSON.stringify(report));
+        return report.errors > 0 ? 1 : 0;
       }
       default:
         return usage(`unknown command "${command}"`);

@@ -157,6 +157,10 @@ export interface WebhookCapable {
    * event. Throws WebhookSignatureError when it does not verify (forged, stale, other account).
    */
   parseWebhook(account: GatewayAccount, rawBody: string, headers: Record<string, string | string[] | undefined>): Promise<GatewayEvent>;
-  /** Asks the provider for the current state of a session (and its payment). */
+  /**
+   * Asks the provider for the current state of a session (and its payment). The answer must list
+   * EVERY capture and refund the provider has for the payment: reconciliation marks an in-flight
+   * operation failed when the provider's full list lacks it.
+   */
   retrieve(account: GatewayAccount, session: { id: number; gatewayRef: string | null; paymentRef: string | null }): Promise<RetrieveResult>;
 }

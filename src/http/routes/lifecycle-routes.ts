@@ -11,6 +11,7 @@ import { normalizeCurrency } from '../../domain/currencies.js';
 import { parseMajor } from '../../domain/parse-major.js';
 import { PaymentsError } from '../../errors.js';
 import { authorizeSession } from '../../services/engine/authorize-service.js';
+import { confirmSession } from '../../services/engine/confirm-service.js';
 import { createCollection, createCollectionSession, getCollection } from '../../services/engine/collection-service.js';
 import { getPayment, getPaymentStatus, listPayments, processPayment } from '../../services/engine/payment-service.js';
 import { listHistory } from '../../services/history-service.js';
@@ -88,6 +89,14 @@ export function lifecycleRoutes(ctx: AppContext): FastifyPluginAsync {
       config: user,
       schema: { tags, security, summary: 'Create a session in a collection for one provider', params: IdParam, body: CollectionSessionBody, response: { 200: Session, ...errors } },
     }, async (request) => createCollectionSession(ctx, userId(request), request.params.id, request.body.accountIdentifier, request.body.type ?? 'intent'));
+
+    app.post(`${base}/sessions/:id/confirm`, {
+      config: user,
+      schema: {
+        tags, security, params: IdParam, response: { 200: Session, ...errors },
+        summary: 'Confirm a session with its gateway (call it when the customer returns to the success URL)',
+      },
+    }, async (request) => confirmSession(ctx, userId(request), request.params.id, request.idempotency?.key ?? `confirm-${request.id}`));
 
     app.post(`${base}/sessions/:id/authorize`, {
       config: user,
