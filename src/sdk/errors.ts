@@ -3,6 +3,7 @@
  * error body), every failure is an `Error` subclass with a stable `code`.
  */
 import type { ErrorBody } from '../contract/common.js';
+import type { AuthorizeResponse, CollectionSession, Payment } from './lifecycle-types.js';
 
 /** Base class of every error the SDK throws; catch this to handle them all. */
 export class TenderError extends Error {
@@ -88,4 +89,48 @@ export function apiErrorFromResponse(status: number, text: string, headerRequest
     requestId: headerRequestId ?? undefined,
     body: text === '' ? undefined : text,
   });
+}
+
+/**
+ * `authorizePaymentSession` did not authorize: the customer has more to do. As in Medusa's
+ * `authorizePaymentSession`, this is thrown rather than returned, so the happy path stays a
+ * plain `await`; catch it, act, then authorize the same session again.
+ * - `requires_action`: a challenge (3-D Secure): send the customer to `nextAction.url`.
+ * - `requires_more`: more input is needed, usually a payment method (`token`).
+ */
+export class PaymentActionRequiredError extends TenderError {
+  /** Stable code of this error class. */
+  readonly code = 'payment_action_required';
+  /** What the customer has to do. */
+  readonly status: 'requires_action' | 'requires_more';
+  /** For `requires_action`: the provider's instructions, e.g. `{type: 'redirect_to_url', url}`. */
+  readonly nextAction: Record<string, unknown> | null;
+  /** The session as the server left it. */
+  readonly session: CollectionSession;
+  /** The payment awaiting the action (`requires_action`), else null. */
+  readonly payment: Payment | null;
+
+  constructor(response: AuthorizeResponse & { status: 'requires_action' | 'requires_more' }) {
+    const what = response.status === 'requires_action' ? 'needs the customer to complete an action (see nextAction)' : 'needs more input (e.g. a payment method token)';
+    super(`Payment session ${response.session.id} ${what}${response.message ? `: ${response.message}` : ''}`);
+    this.name = 'PaymentActionRequiredError';
+    this.status = response.status;
+    this.nextAction = response.nextAction;
+    this.session = response.session;
+    this.payment = response.payment;
+  }
+}
+
+/** A merchant (admin API) operation was called on a client configured without `adminToken`. */
+export class AdminTokenRequiredError extends TenderError {
+  /** Stable code of this error class. */
+  readonly code = 'admin_token_required';
+
+  constructor(method: string) {
+    super(
+      `${method} is a merchant operation served by the admin API: pass \`adminToken\` to defineTender ` +
+        '(create one with `tender admin-token create NAME`). Never ship an admin token to a browser.',
+    );
+    this.name = 'AdminTokenRequiredError';
+  }
 }

@@ -48,6 +48,11 @@ export interface RequestSpec {
   autoRefresh?: boolean;
   /** Send `Authorization: Bearer` when an access token is held. Default true. */
   bearer?: boolean;
+  /**
+   * `Idempotency-Key` of a write, e.g. one the caller persisted to retry safely across process
+   * restarts. Default: a new random key per call (reused by that call's own retries).
+   */
+  idempotencyKey?: string | undefined;
 }
 
 interface RawResponse {
@@ -110,7 +115,7 @@ export class HttpClient {
   /** Performs one SDK call and returns its parsed JSON (`undefined` for an empty body). */
   async request<T>(spec: RequestSpec): Promise<T> {
     // One key per logical call, reused across this call's retries so the server can dedupe.
-    const idempotencyKey = spec.method === 'GET' ? undefined : randomId();
+    const idempotencyKey = spec.method === 'GET' ? undefined : (spec.idempotencyKey ?? randomId());
     let res = await this.#sendWithRetries(spec, idempotencyKey);
     if (res.status === 401 && spec.autoRefresh !== false && (await this.#recoverFrom401(res.sentAccessToken))) {
       res = await this.#sendWithRetries(spec, idempotencyKey);

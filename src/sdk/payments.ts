@@ -7,7 +7,7 @@ import type {
   SessionsPage,
 } from '../contract/payments.js';
 import { seg } from './http-client.js';
-import { TenderModule } from './module.js';
+import { PaymentCollectionsModule } from './payment-collections.js';
 
 const BASE = '/api/content/payments';
 
@@ -15,8 +15,11 @@ const BASE = '/api/content/payments';
  * Payment accounts and payment sessions of the current user. Same methods, paths and bodies
  * as the OneEntry SDK's `Payments`; every method requires authorization. A session's `amount`
  * is a decimal in MAJOR units (12.5 = 12.50); `amountMinor` is the integer twin in minor units.
+ *
+ * Also Tender's payment lifecycle: seed 001's `processPayment` and payment reads (payments-lifecycle.ts)
+ * and seed 003's collections → sessions → authorize (payment-collections.ts); `capturePayment`/`refundPayment` need `adminToken`.
  */
-export class PaymentsClient extends TenderModule {
+export class PaymentsClient extends PaymentCollectionsModule {
   /**
    * The current user's payment sessions. `GET /api/content/payments/sessions/?offset&limit`
    * (with the trailing slash the OneEntry SDK sends).
