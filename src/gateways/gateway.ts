@@ -130,6 +130,8 @@ export type GatewayEventAction =
       paymentMethod?: string;
     }
   | { kind: 'requires_action'; gatewayStatus: string; nextAction: Record<string, unknown>; paymentRef: string | null }
+  /** The gateway needs more from the customer (a payment method, a new card) before it can authorize. */
+  | { kind: 'requires_more'; gatewayStatus: string; reason: string }
   /** The customer's attempt failed (decline, 3-D Secure failed); the session may be retried. */
   | { kind: 'attempt_failed'; gatewayStatus: string; code: string; message: string; paymentRef: string | null }
   | { kind: 'captured'; amount: Money; paymentRef: string | null; operationRef: string | null; gatewayStatus: string }

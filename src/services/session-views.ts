@@ -10,8 +10,10 @@ import type { SessionRow } from '../store/payment-store.js';
 export function sessionWireStatus(row: Pick<SessionRow, 'status' | 'payment_status'>): string {
   switch (row.status) {
     case 'pending':
-    case 'requires_more':
       return 'waiting';
+    case 'requires_more':
+      // Still unpaid, but the gateway needs something more (e.g. another card after a decline).
+      return 'requires_more';
     case 'requires_action':
       return 'requires_action';
     case 'canceled':

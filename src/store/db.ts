@@ -14,6 +14,23 @@ export interface QueryResult<R> {
 
 export interface Queryable {
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /**
+   * Inside a transaction: runs `fn` after the transaction's callback returns and before COMMIT,
+   * in the same transaction (e.g. to write outbox rows once per transaction). Undefined outside
+   * a transaction.
+   */
+  beforeCommit?: (key: string, fn: (tx: Queryable) => Promise<void>) => void;
+}
+
+/** Collects `beforeCommit` hooks of one transaction (one per key, in registration order). */
+export class CommitHooks {
+  private readonly hooks = new Map<string, (tx: Queryable) => Promise<void>>();
+  add(key: string, fn: (tx: Queryable) => Promise<void>): void {
+    if (!this.hooks.has(key)) this.hooks.set(key, fn);
+  }
+  async run(tx: Queryable): Promise<void> {
+    for (const fn of this.hooks.values()) await fn(tx);
+  }
 }
 
 export type DbKind = 'pglite' | 'postgres';

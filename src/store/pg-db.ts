@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Db, DbStats, Queryable, QueryResult, TransactionOptions } from './db.js';
-import { isRetryableTxError, retryDelay } from './db.js';
+import { CommitHooks, isRetryableTxError, retryDelay } from './db.js';
 
 // int8 → bigint: amounts are bigint minor units and must never pass through a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => BigInt(v));
@@ -42,8 +42,10 @@ export function createPgDb(options: PgDbOptions): Db {
         let broken = false;
         try {
           await run(client, 'BEGIN');
-          const tx: Queryable = { query: (sql, params) => run(client, sql, params) };
+          const hooks = new CommitHooks();
+          const tx: Queryable = { query: (sql, params) => run(client, sql, params), beforeCommit: (k, f) => hooks.add(k, f) };
           const result = await fn(tx);
+          await hooks.run(tx);
           await run(client, 'COMMIT');
           stats.commits++;
           return result;

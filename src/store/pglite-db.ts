@@ -1,6 +1,6 @@
 import { PGlite, types } from '@electric-sql/pglite';
 import type { Db, DbStats, Queryable, TransactionOptions } from './db.js';
-import { isRetryableTxError, retryDelay } from './db.js';
+import { CommitHooks, isRetryableTxError, retryDelay } from './db.js';
 
 export interface PgliteDbOptions {
   /** Directory for the data files; `undefined` keeps the database in memory. */
@@ -37,15 +37,20 @@ export async function createPgliteDb(options: PgliteDbOptions): Promise<Db> {
       for (let attempt = 0; ; attempt++) {
         try {
           stats.statements += 2; // BEGIN, COMMIT
-          const result = await pglite.transaction(async (t) =>
-            fn({
+          const result = await pglite.transaction(async (t) => {
+            const hooks = new CommitHooks();
+            const tx: Queryable = {
               async query(sql, params) {
                 stats.statements++;
                 const res = await t.query(sql, params as unknown[] | undefined);
                 return { rows: res.rows as never[], rowCount: rowCountOf(res) };
               },
-            }),
-          );
+              beforeCommit: (k, f) => hooks.add(k, f),
+            };
+            const out = await fn(tx);
+            await hooks.run(tx);
+            return out;
+          });
           stats.commits++;
           return result;
         } catch (err) {

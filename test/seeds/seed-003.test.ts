@@ -83,7 +83,7 @@ describe('seed 003: accept-payment flow', () => {
       expect(updatedPaymentSession?.id).toBe(paymentSession.id);
 
       // Seed: `if (updatedPaymentSession.status === "requires_more")`. Tender's session shows
-      // `waiting` there (see the it.fails below), so the error's status is what is read.
+      // `requires_more` there too (see the test below); the error carries the same status.
       if (e instanceof PaymentActionRequiredError && e.status === 'requires_more') {
         // perform required action: the customer enters a card
         const token = await tokenize(t, CARDS.succeeds);
@@ -108,14 +108,7 @@ describe('seed 003: accept-payment flow', () => {
     });
   });
 
-  // SERVER BUG (both databases), see the report. Seed 003: "the method updates the payment
-  // session with the new status". Tender answers `status: 'requires_more'` but
-  // (1) src/services/engine/authorize-service.ts:104-105 (`toAction`) turns the gateway's
-  //     requires_more into `{kind: 'ignored'}`, so the session stays `pending`; and
-  // (2) src/services/session-views.ts:12-15 (`sessionWireStatus`) shows both `pending` and
-  //     `requires_more` as `waiting`, so even a session that is requires_more in the database
-  //     (after a decline) cannot be told apart from a fresh one.
-  it.fails('after authorize answers requires_more, listPaymentSessions shows the session as requires_more', async () => {
+  it('after authorize answers requires_more, listPaymentSessions shows the session as requires_more', async () => {
     const Payments = sdk.Payments;
     const collection = await Payments.createPaymentCollections({ currency_code: 'usd', amount: 10 });
     const session = await Payments.createPaymentSession(collection.id, { provider_id: 'card-manual' });

@@ -40,6 +40,14 @@ export async function applyAction(tx: Queryable, target: ApplyTarget, action: Ga
     case 'attempt_failed':
       out = await applyAttemptFailed(tx, target, action, actor);
       break;
+    case 'requires_more': {
+      if (!OPEN.has(session.status)) return { result: 'stale', detail: `session is ${session.status}` };
+      if (session.status === 'requires_more') return { result: 'duplicate' };
+      await tx.query('UPDATE payment_sessions SET last_error = $2 WHERE id = $1', [session.id, { code: 'requires_more', message: action.reason }]);
+      await moveSession(tx, session, 'requires_more', actor, { reason: action.reason }, action.gatewayStatus);
+      out = { result: 'applied' };
+      break;
+    }
     case 'captured':
       out = await applyCaptured(tx, target, action, actor);
       break;

@@ -29,7 +29,15 @@ export interface AuthorizeOutcome {
  * this a no-op rather than a second payment. Retrying after `requires_action` or a decline is
  * allowed while the session is open.
  */
-export async function authorizeSession(ctx: AppContext, sessionId: number, input: AuthorizeInput, actor: Actor, idempotencyKey: string, owner?: number): Promise<AuthorizeOutcome> {
+export interface AuthorizeOptions {
+  /**
+   * Only observe (the customer's redirect return): a gateway answer of "needs more" then leaves
+   * the session as it is instead of recording requires_more — nothing was attempted.
+   */
+  observeOnly?: boolean;
+}
+
+export async function authorizeSession(ctx: AppContext, sessionId: number, input: AuthorizeInput, actor: Actor, idempotencyKey: string, owner?: number, options: AuthorizeOptions = {}): Promise<AuthorizeOutcome> {
   const now = ctx.now();
   const prepared = await ctx.db.transaction(async (tx) => {
     const t = await lockSession(tx, sessionId);
@@ -75,7 +83,7 @@ export async function authorizeSession(ctx: AppContext, sessionId: number, input
     throw new PaymentsError('gateway_timeout', 'The gateway did not answer; the payment outcome will be reconciled. Poll the session or retry with the same Idempotency-Key.');
   }
 
-  const action = toAction(result);
+  const action: GatewayEventAction = options.observeOnly && result.outcome === 'requires_more' ? { kind: 'ignored', reason: result.reason } : toAction(result);
   const applied = await ctx.db.transaction(async (tx) => {
     const t = await lockSession(tx, sessionId);
     return applyAction(tx, t, action, { type: 'gateway', id: `${prepared.account.type}:authorize` });
@@ -102,6 +110,6 @@ export function toAction(result: AuthorizeResult): GatewayEventAction {
     case 'declined':
       return { kind: 'attempt_failed', gatewayStatus: result.gatewayStatus, code: result.declineCode, message: result.message, paymentRef: null };
     case 'requires_more':
-      return { kind: 'ignored', reason: result.reason };
+      return { kind: 'requires_more', gatewayStatus: result.gatewayStatus, reason: result.reason };
   }
 }

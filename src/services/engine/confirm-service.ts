@@ -20,7 +20,7 @@ export async function confirmSession(ctx: AppContext, userId: number, sessionId:
   const status = rows[0]?.status ?? '';
   try {
     if (OPEN.has(status)) {
-      await authorizeSession(ctx, sessionId, {}, { type: 'user', id: String(userId) }, idempotencyKey, userId);
+      await authorizeSession(ctx, sessionId, {}, { type: 'user', id: String(userId) }, idempotencyKey, userId, { observeOnly: true });
     } else {
       await retrieveAndApply(ctx, sessionId);
     }
