@@ -1,3 +1,4 @@
+import { queueEvents } from '../services/outbox.js';
 import type { Queryable } from './db.js';
 
 export type HistoryEntity = 'order' | 'collection' | 'session' | 'payment' | 'capture' | 'refund' | 'refund_request';
@@ -49,4 +50,5 @@ export async function appendHistory(tx: Queryable, events: HistoryEvent | Histor
        session_id, payment_id, actor_type, actor_id, gateway_ref, data) VALUES ${tuples.join(', ')}`,
     values,
   );
+  queueEvents(tx, list);
 }

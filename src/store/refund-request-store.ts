@@ -104,3 +104,8 @@ export async function findRefundOfRequest(q: Queryable, requestId: number): Prom
   );
   return rows[0];
 }
+
+export async function findRefundRequestById(q: Queryable, id: number): Promise<RefundRequestRecord | undefined> {
+  const { rows } = await q.query<RefundRequestDbRow>(`SELECT ${COLUMNS} FROM refund_requests WHERE id = $1`, [id]);
+  return rows[0] ? toRecord(rows[0]) : undefined;
+}

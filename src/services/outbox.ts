@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto';
+import type { Queryable } from '../store/db.js';
+import type { HistoryEvent } from '../store/history-store.js';
+import { PAYMENT_SELECT, paymentView } from './engine/payment-views.js';
+import { toOrderEntity } from './order-views.js';
+import { toRefundRequestView } from './refund-request-views.js';
+import { sessionView } from './session-views.js';
+import { findOrderById } from '../store/order-store.js';
+import { findRefundRequestById } from '../store/refund-request-store.js';
+import { SESSION_SELECT, type PaymentRow, type SessionRow } from '../store/payment-store.js';
+
+/** Every event type merchants can subscribe to. */
+export const EVENT_TYPES = [
+  'payment_session.created',
+  'payment_session.expired',
+  'payment.requires_action',
+  'payment.authorized',
+  'payment.captured',
+  'payment.refunded',
+  'payment.failed',
+  'payment.canceled',
+  'refund_request.created',
+  'refund_request.approved',
+  'refund_request.rejected',
+  'refund_request.canceled',
+  'order.status_changed',
+  'dispute.created',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+type ObjectType = 'payment' | 'payment_session' | 'order' | 'refund_request';
+
+interface PendingEvent {
+  type: EventType;
+  objectType: ObjectType;
+  objectId: number;
+  orderingKey: string;
+  orderId: number | null;
+  previous?: string | null;
+}
+
+/**
+ * Which history rows are merchant events. History is written for every transition inside the
+ * transaction that makes it, so deriving events here means no state change can commit without
+ * its event, and none that rolls back can emit one (there is no second write to forget).
+ */
+export function eventsFor(h: HistoryEvent): PendingEvent[] {
+  const order = h.orderId ?? null;
+  const payment = (type: EventType): PendingEvent => ({
+    type, objectType: 'payment', objectId: h.paymentId ?? h.entityId, orderingKey: `payment:${h.paymentId ?? h.entityId}`, orderId: order,
+  });
+  const session = (type: EventType): PendingEvent => ({
+    type, objectType: 'payment_session', objectId: h.entityId, orderingKey: `session:${h.entityId}`, orderId: order,
+  });
+  switch (h.entity) {
+    case 'session':
+      if (h.action === 'created') return [session('payment_session.created')];
+      if (h.action === 'status_changed' && h.to === 'expired') return [session('payment_session.expired')];
+      if (h.action === 'status_changed' && h.to === 'requires_action') {
+        return [h.paymentId ? payment('payment.requires_action') : session('payment.requires_action')];
+      }
+      if ((h.action === 'status_changed' && h.to === 'requires_more' && h.data && 'code' in h.data) || h.action === 'attempt_failed') {
+        return [session('payment.failed')];
+      }
+      return [];
+    case 'payment': {
+      if (h.paymentId === undefined || h.paymentId === null) return [];
+      if (h.action === 'created') {
+        if (h.to === 'authorized') return [payment('payment.authorized')];
+        if (h.to === 'captured') return [payment('payment.authorized'), payment('payment.captured')];
+        return [];
+      }
+      if (h.action === 'authorized') return h.to === 'captured' ? [payment('payment.authorized'), payment('payment.captured')] : [payment('payment.authorized')];
+      if (h.action === 'captured') return [payment('payment.captured')];
+      if (h.action === 'refunded') return [payment('payment.refunded')];
+      if (h.action === 'failed') return [payment('payment.failed')];
+      if (h.action === 'canceled') return [payment('payment.canceled')];
+      if (h.action === 'dispute_created') return [payment('dispute.created')];
+      return [];
+    }
+    case 'order':
+      if (h.action === 'status_changed') {
+        return [{ type: 'order.status_changed', objectType: 'order', objectId: h.entityId, orderingKey: `order:${h.entityId}`, orderId: h.entityId, previous: h.from ?? null }];
+      }
+      return [];
+    case 'refund_request': {
+      const to = h.action === 'created' ? 'created' : h.to;
+      if (to !== 'created' && to !== 'approved' && to !== 'rejected' && to !== 'canceled') return [];
+      return [{ type: `refund_request.${to}`, objectType: 'refund_request', objectId: h.entityId, orderingKey: `refund_request:${h.entityId}`, orderId: order }];
+    }
+    default:
+      return [];
+  }
+}
+
+const pending = new WeakMap<Queryable, PendingEvent[]>();
+
+/** Queues the events of these history rows; they are written just before the transaction commits. */
+export function queueEvents(tx: Queryable, history: HistoryEvent[]): void {
+  const list = history.flatMap(eventsFor);
+  if (list.length === 0) return;
+  if (!tx.beforeCommit) throw new Error('state changes must happen inside a transaction (no outbox outside one)');
+  let queue = pending.get(tx);
+  if (!queue) {
+    queue = [];
+    pending.set(tx, queue);
+    const q = queue;
+    tx.beforeCommit('outbox', (t) => writeEvents(t, q));
+  }
+  queue.push(...list);
+}
+
+/**
+ * Renders each event's object as the API returns it — at commit time, inside the transaction —
+ * and writes the outbox rows in one statement.
+ */
+async function writeEvents(tx: Queryable, events: PendingEvent[]): Promise<void> {
+  const rendered = new Map<string, unknown>();
+  const rows: unknown[] = [];
+  for (const e of events) {
+    const key = `${e.objectType}:${e.objectId}`;
+    if (!rendered.has(key)) rendered.set(key, await render(tx, e));
+    const object = rendered.get(key);
+    if (object === undefined) continue;
+    const data = e.type === 'order.status_changed' ? { object, previousStatus: e.previous ?? null } : { object };
+    rows.push(`evt_${randomBytes(12).toString('base64url')}`, e.type, e.objectType, e.objectId, e.orderingKey, e.orderId, data);
+  }
+  if (rows.length === 0) return;
+  const tuples: string[] = [];
+  for (let i = 0; i < rows.length / 7; i++) tuples.push(`(${[1, 2, 3, 4, 5, 6, 7].map((j) => `$${i * 7 + j}`).join(', ')})`);
+  await tx.query(
+    `INSERT INTO events (public_id, type, object_type, object_id, ordering_key, order_id, data) VALUES ${tuples.join(', ')}`,
+    rows,
+  );
+}
+
+async function render(tx: Queryable, e: PendingEvent): Promise<unknown> {
+  switch (e.objectType) {
+    case 'payment': {
+      const { rows } = await tx.query<PaymentRow & { account_type: string }>(`${PAYMENT_SELECT} WHERE p.id = $1`, [e.objectId]);
+      return rows[0] ? paymentView(rows[0]) : undefined;
+    }
+    case 'payment_session': {
+      const { rows } = await tx.query<SessionRow>(`${SESSION_SELECT} WHERE s.id = $1`, [e.objectId]);
+      return rows[0] ? sessionView(rows[0]) : undefined;
+    }
+    case 'order': {
+      const o = await findOrderById(tx, e.objectId);
+      return o ? toOrderEntity(o, 'en_US') : undefined;
+    }
+    case 'refund_request': {
+      const r = await findRefundRequestById(tx, e.objectId);
+      return r ? toRefundRequestView(r) : undefined;
+    }
+  }
+}
