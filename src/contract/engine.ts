@@ -116,7 +116,7 @@ export const CollectionSessionBody = Type.Object(
   { title: 'CollectionSessionBody', additionalProperties: false },
 );
 
-export const Session = Type.Object(paymentSessionProperties, { title: 'Session', additionalProperties: true });
+export const Session = Type.Object({ ...paymentSessionProperties, orderId: Nullable(Id('Order id; null for a collection made without an order.')) }, { title: 'Session', additionalProperties: true });
 
 export const Collection = Type.Object(
   {

@@ -41,7 +41,9 @@ export function sessionWireStatus(row: Pick<SessionRow, 'status' | 'payment_stat
 export function sessionView(row: SessionRow): PaymentSession {
   const view: PaymentSession = {
     id: row.id,
-    orderId: row.order_id ?? 0,
+    // A session of a collection made without an order has no order id (never on the OneEntry
+    // routes, which list order sessions only).
+    orderId: row.order_id as number,
     amount: toMajorNumber({ amount: row.amount, currency: row.currency }),
     amountMinor: Number(row.amount),
     currency: row.currency,
