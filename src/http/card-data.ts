@@ -3,22 +3,11 @@
  * spaces or dashes) anywhere in a request: string values, object keys and JSON numbers, at any
  * depth. Iterative, so a deeply nested body cannot overflow the stack.
  */
-const CANDIDATE = /(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)/g;
+import { luhnValid } from '../domain/luhn.js';
 
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return sum % 10 === 0;
-}
+export { luhnValid };
+
+const CANDIDATE = /(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)/g;
 
 export function stringHasCardNumber(s: string): boolean {
   if (s.length < 13) return false;

@@ -3,6 +3,7 @@
  * token. Pure (the clock is passed in). Nothing here keeps the number: `readCard` returns only
  * brand, last four digits, expiry and the scenario the number selects.
  */
+import { luhnValid } from '../../domain/luhn.js';
 
 /** What a card does when it is used (NOTE.md lists the numbers). */
 export type CardScenario = 'succeeds' | 'requires_action' | 'card_declined' | 'insufficient_funds';
@@ -78,22 +79,6 @@ export function cardBrand(digits: string): string {
   if (/^3(0[0-5]|[689])/.test(digits)) return 'diners';
   if (digits.startsWith('62')) return 'unionpay';
   return 'unknown';
-}
-
-// Kept here rather than imported from src/http/card-data.ts: gateways must not depend on http.
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return sum % 10 === 0;
 }
 
 function fail(code: CardCheckCode): ReadCardResult {

@@ -43,13 +43,14 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void
     }
     const scope = principalScope(request.principal, request.appTokenId);
     const hash = requestHash(request);
-    const inserted = await ctx.db.query(
-      `INSERT INTO idempotency_keys (scope, key, method, path, request_hash, status, locked_until)
-       VALUES ($1, $2, $3, $4, $5, 'in_progress', now() + make_interval(secs => $6))
-       ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
-      [scope, key, request.method, request.url.slice(0, 2000), hash, LEASE_SEC],
-    );
-    if (inserted.rowCount === 1) {
+    const claim = () =>
+      ctx.db.query(
+        `INSERT INTO idempotency_keys (scope, key, method, path, request_hash, status, locked_until)
+         VALUES ($1, $2, $3, $4, $5, 'in_progress', now() + make_interval(secs => $6))
+         ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
+        [scope, key, request.method, request.url.slice(0, 2000), hash, LEASE_SEC],
+      );
+    if ((await claim()).rowCount === 1) {
       request.idempotency = { scope, key };
       return;
     }
@@ -58,13 +59,7 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void
       const row = await readKey(ctx, scope, key);
       if (!row) {
         // The holder failed with a 5xx and released the key: run this request instead.
-        const again = await ctx.db.query(
-          `INSERT INTO idempotency_keys (scope, key, method, path, request_hash, status, locked_until)
-           VALUES ($1, $2, $3, $4, $5, 'in_progress', now() + make_interval(secs => $6))
-           ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
-          [scope, key, request.method, request.url.slice(0, 2000), hash, LEASE_SEC],
-        );
-        if (again.rowCount === 1) {
+        if ((await claim()).rowCount === 1) {
           request.idempotency = { scope, key };
           return;
         }
