@@ -207,3 +207,31 @@ export const HistoryEntry = Type.Object(
   { title: 'HistoryEntry' },
 );
 export const HistoryList = Type.Array(HistoryEntry, { title: 'History' });
+
+export const AdminRefundRequest = Type.Object(
+  {
+    id: Id(), orderId: Id(), userId: Id(), userIdentifier: Type.String(),
+    amount: MajorAmount(), amountMinor: MinorAmount(), currency: Type.String(),
+    products: Type.Record(Type.String(), Type.Object({ quantity: Type.Integer() })),
+    note: Type.String(), status: Type.String(), merchantNote: Nullable(Type.String()), approvedAmount: Nullable(MajorAmount()),
+    createdDate: IsoDateTime(), updatedDate: IsoDateTime(),
+  },
+  { title: 'AdminRefundRequest' },
+);
+export const AdminRefundRequestsPage = Type.Object({ items: Type.Array(AdminRefundRequest), total }, { title: 'AdminRefundRequestsPage' });
+export const AdminRefundRequestsQuery = Type.Object({
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 30 })),
+  status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('rejected'), Type.Literal('canceled')])),
+  orderId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
+});
+
+/** Query of the admin payment list (also used by the SDK's Admin.listPayments). */
+export const AdminPaymentsQuery = Type.Object({
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 30 })),
+  status: Type.Optional(Type.String({ maxLength: 40 })),
+  orderId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
+  accountId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
+  currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
+});

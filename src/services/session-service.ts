@@ -81,10 +81,11 @@ export async function createSession(ctx: AppContext, userId: number, input: Crea
     const expiresAt = new Date(now.getTime() + account.sessionLifetimeSec * 1000);
     const { rows } = await tx.query<SessionRow>(
       `INSERT INTO payment_sessions (collection_id, order_id, user_id, account_id, type, status, amount, currency,
-         automatic_tax, success_url, cancel_url, expires_at)
-       VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9, $10, $11) RETURNING *`,
+         automatic_tax, success_url, cancel_url, expires_at, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9, $10, $11, $12, $12) RETURNING *`,
+      // created_at and expires_at from the same clock, so the lifetime is exact.
       [collection.id, order.id, userId, account.id, input.type, collection.amount, collection.currency,
-        input.automaticTaxEnabled ?? false, account.successUrl, account.cancelUrl, expiresAt],
+        input.automaticTaxEnabled ?? false, account.successUrl, account.cancelUrl, expiresAt, now],
     );
     let session = rows[0]!;
     const gateway = gatewayFor(account.type);

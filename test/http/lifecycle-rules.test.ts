@@ -107,3 +107,40 @@ describe('payment lifecycle rules', () => {
     expect(mine.body.find((e: { action: string }) => e.action === 'refunded')).toMatchObject({ amount: 5, amountMinor: 500, currency: 'USD', from: 'captured', to: 'partially_refunded' });
   });
 });
+
+describe('admin refund-request queue', () => {
+  let t: TestTender;
+  beforeAll(async () => {
+    t = await startTender();
+  });
+  afterAll(() => t?.close());
+
+  it('lists requests by status, approves one (refunding through the gateway) and rejects another', async () => {
+    const { paidCashOrder } = await import('../support/fixtures.js');
+    const u = await signIn(t, 'queue@example.com');
+    const a = await paidCashOrder(t, u.userId, u.token, 2, 2);
+    const b = await paidCashOrder(t, u.userId, u.token, 2, 1);
+    const call = api(t, u.token);
+    await call('POST', `/api/content/orders/${a.orderId}/refund`, { products: { '2': { quantity: 2 } }, note: 'both broken' });
+    await call('POST', `/api/content/orders/${b.orderId}/refund`, { products: {}, note: 'changed my mind' });
+    const admin = api(t);
+    const queue = await admin('GET', '/api/admin/refund-requests?status=pending');
+    expect(queue.body.total).toBe(2);
+    expect(queue.body.items.map((r: { orderId: number }) => r.orderId)).toEqual([b.orderId, a.orderId]);
+    const first = queue.body.items[1];
+    expect(first).toMatchObject({ userIdentifier: 'queue@example.com', amount: 25, amountMinor: 2500, currency: 'USD', note: 'both broken' });
+    const approved = await admin('POST', `/api/admin/refund-requests/${first.id}/approve`, { amount: '20.00', note: 'keep 5 for shipping' });
+    expect(approved.body).toMatchObject({ status: 'approved', refund: { amountMinor: 2000, status: 'succeeded' } });
+    const rejected = await admin('POST', `/api/admin/refund-requests/${queue.body.items[0].id}/reject`, { note: 'outside the return window' });
+    expect(rejected.body.status).toBe('rejected');
+    expect((await admin('GET', `/api/admin/payments/${a.paymentId}`)).body).toMatchObject({ refundedMinor: 2000, status: 'partially_refunded' });
+    const again = await admin('POST', `/api/admin/refund-requests/${first.id}/approve`, {});
+    expect([again.status, again.body.code]).toEqual([409, 'invalid_transition']);
+    const all = await admin('GET', '/api/admin/refund-requests');
+    expect(all.body.items.map((r: { status: string; merchantNote: string | null }) => [r.status, r.merchantNote])).toEqual([
+      ['rejected', 'outside the return window'], ['approved', 'keep 5 for shipping'],
+    ]);
+    const seen = (await call('GET', `/api/content/orders/${a.orderId}/refund`)).body;
+    expect(seen[0]).toMatchObject({ status: 'approved' });
+  });
+});

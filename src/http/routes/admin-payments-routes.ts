@@ -1,9 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { ErrorBody, IdParam, MarkerParam } from '../../contract/common.js';
 import {
-  ApproveRefundBody, CaptureBody, HistoryList, OperationResult, Payment, PaymentsPage, PutStatusMappingsBody, RefundBody,
+  AdminPaymentsQuery, AdminRefundRequestsPage, AdminRefundRequestsQuery, ApproveRefundBody, CaptureBody, HistoryList, OperationResult, Payment, PaymentsPage, PutStatusMappingsBody, RefundBody,
   RefundDecision, RejectRefundBody, StatusMappings,
 } from '../../contract/engine.js';
 import type { AppContext } from '../../context.js';
@@ -14,6 +13,7 @@ import { cancelPayment, runOperation, type OperationKind } from '../../services/
 import { operationView, paymentView } from '../../services/engine/payment-views.js';
 import { approveRefundRequest, rejectRefundRequest } from '../../services/engine/refund-approval.js';
 import { listHistory } from '../../services/history-service.js';
+import { listRefundRequestsForAdmin } from '../../services/refund-request-admin-list.js';
 import { getStatusMappings, putStatusMappings } from '../../services/status-mapping-service.js';
 import { adminActor } from '../request-principal.js';
 
@@ -23,14 +23,6 @@ const security = [{ adminToken: [] }];
 const read = { auth: 'admin' as const };
 const write = { auth: 'admin_write' as const };
 
-const PaymentsQuery = Type.Object({
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 30 })),
-  status: Type.Optional(Type.String({ maxLength: 40 })),
-  orderId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
-  accountId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
-  currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
-});
 
 /** The merchant's side of the lifecycle: capture, refund, cancel, refund requests, mappings. */
 export function adminPaymentsRoutes(ctx: AppContext): FastifyPluginAsync {
@@ -38,7 +30,7 @@ export function adminPaymentsRoutes(ctx: AppContext): FastifyPluginAsync {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
     app.get('/api/admin/payments', {
-      config: read, schema: { tags, security, summary: 'List payments', querystring: PaymentsQuery, response: { 200: PaymentsPage, ...errors } },
+      config: read, schema: { tags, security, summary: 'List payments', querystring: AdminPaymentsQuery, response: { 200: PaymentsPage, ...errors } },
     }, async (request) => {
       const { offset, limit, ...filter } = request.query;
       return listPayments(ctx, filter, offset ?? 0, limit ?? 30);
@@ -91,6 +83,13 @@ export function adminPaymentsRoutes(ctx: AppContext): FastifyPluginAsync {
     }, async (request) => {
       const p = await cancelPayment(ctx, request.params.id, adminActor(request));
       return getPayment(ctx, p.id);
+    });
+
+    app.get('/api/admin/refund-requests', {
+      config: read, schema: { tags, security, summary: 'The queue of customers\' refund requests', querystring: AdminRefundRequestsQuery, response: { 200: AdminRefundRequestsPage, ...errors } },
+    }, async (request) => {
+      const { offset, limit, ...filter } = request.query;
+      return listRefundRequestsForAdmin(ctx, filter, offset ?? 0, limit ?? 30);
     });
 
     app.post('/api/admin/refund-requests/:id/approve', {
