@@ -46,7 +46,7 @@ export interface CreateSessionInput {
  * canceled (or expired) in the same transaction — never two payable sessions for one order
  * (also enforced by the unique index payment_sessions_one_payable_per_order).
  */
-export async function createSession(ctx: AppContext, userId: number, input: CreateSessionInput, idempotencyKey?: string): Promise<PaymentSession> {
+export async function createSession(ctx: AppContext, userId: number, input: CreateSessionInput): Promise<PaymentSession> {
   const actor: Actor = { type: 'user', id: String(userId) };
   const now = ctx.now();
   const { session, account, fresh } = await ctx.db.transaction(async (tx) => {
@@ -104,11 +104,11 @@ export async function createSession(ctx: AppContext, userId: number, input: Crea
     return { session: { ...session, payment_status: null }, account, fresh: !gateway.localInitiate, order };
   });
   if (!fresh) return sessionView(session);
-  return sessionView(await initiateRemote(ctx, session, account, idempotencyKey, actor));
+  return sessionView(await initiateRemote(ctx, session, account, actor));
 }
 
 /** Calls a remote gateway outside any transaction, then records what it answered. */
-async function initiateRemote(ctx: AppContext, session: SessionRow, account: GatewayAccount, idempotencyKey: string | undefined, actor: Actor): Promise<SessionRow> {
+async function initiateRemote(ctx: AppContext, session: SessionRow, account: GatewayAccount, actor: Actor): Promise<SessionRow> {
   const gateway = gatewayFor(account.type);
   const { rows } = await ctx.db.query<{ lines: OrderForPayment['lines'] }>('SELECT lines FROM orders WHERE id = $1', [session.order_id]);
   let result;

@@ -37,7 +37,7 @@ export function paymentsRoutes(ctx: AppContext): FastifyPluginAsync {
     app.post(`${base}/sessions`, {
       config: user,
       schema: { tags, security, summary: 'Create a payment session for an order', body: CreateSessionBody, response: { 200: PaymentSession, ...errors } },
-    }, async (request) => createSession(ctx, userId(request), request.body, request.idempotency?.key));
+    }, async (request) => createSession(ctx, userId(request), request.body));
 
     // Both `/sessions` and `/sessions/` (the OneEntry SDK requests the trailing slash).
     app.get(`${base}/sessions`, {

@@ -15,7 +15,7 @@ const OPEN = new Set(['pending', 'requires_more', 'requires_action']);
  * webhooks, so the redirect and the webhook converge on one state, whichever comes first.
  */
 export async function confirmSession(ctx: AppContext, userId: number, sessionId: number, idempotencyKey: string): Promise<PaymentSession> {
-  const before = await getUserSession(ctx, userId, sessionId);
+  await getUserSession(ctx, userId, sessionId); // 404 unless it is the caller's
   const { rows } = await ctx.db.query<{ status: string }>('SELECT status FROM payment_sessions WHERE id = $1', [sessionId]);
   const status = rows[0]?.status ?? '';
   try {
@@ -28,6 +28,5 @@ export async function confirmSession(ctx: AppContext, userId: number, sessionId:
     // An expired or closed session still answers its state; other errors surface.
     if (!(err instanceof PaymentsError) || (err.code !== 'session_expired' && err.code !== 'invalid_transition')) throw err;
   }
-  void before;
   return getUserSession(ctx, userId, sessionId);
 }

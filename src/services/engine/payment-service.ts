@@ -50,7 +50,7 @@ export async function processPayment(ctx: AppContext, userId: number, input: Pro
       });
     }
   }
-  const session = await createSession(ctx, userId, { orderId: order.id, type: 'intent' }, idempotencyKey);
+  const session = await createSession(ctx, userId, { orderId: order.id, type: 'intent' });
   const outcome = await authorizeSession(ctx, session.id, { token: input.token, paymentMethod: input.paymentMethod }, { type: 'user', id: String(userId) }, idempotencyKey, userId);
   if (outcome.outcome === 'declined') {
     const code = outcome.declineCode === 'insufficient_funds' ? 'insufficient_funds' : 'card_declined';
