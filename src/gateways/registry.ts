@@ -1,6 +1,7 @@
 import { PaymentsError } from '../errors.js';
 import type { AccountType, Gateway } from './gateway.js';
 import { manualGateway } from './manual/manual-gateway.js';
+import { paypalGateway } from './paypal/paypal-gateway.js';
 
 const gateways: Partial<Record<AccountType, Gateway>> = {
   custom: manualGateway,
@@ -16,3 +17,5 @@ export function gatewayFor(type: AccountType): Gateway {
   if (!g) throw new PaymentsError('gateway_unavailable', `No gateway adapter is available for accounts of type "${type}"`);
   return g;
 }
+
+registerGateway(paypalGateway);
