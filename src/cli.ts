@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.js';
 import type { AppContext } from './context.js';
+import { randomToken } from './crypto.js';
 import { buildApp } from './http/app.js';
 import { createLogger } from './logger.js';
 import { openContext } from './runtime.js';
 import { reconcile } from './services/engine/reconcile.js';
 import { DEMO_PROJECT_PATH, loadProjectFile, seedProject } from './services/project-seed.js';
+import { createAdminUser, findAdminUser } from './services/admin-user-service.js';
 import { createAdminToken, createAppToken } from './services/tokens.js';
 
 const USAGE = `Usage: tender <command>
@@ -17,6 +19,9 @@ const USAGE = `Usage: tender <command>
   migrate                     apply database migrations and exit
   seed FILE                   load a project (catalog, forms, accounts, storages, users) from JSON
   token create NAME           create an app token (x-app-token) for a storefront
+  admin create EMAIL [--role owner|viewer] [--password PASSWORD]
+                              create an admin user of the panel at /admin (without
+                              --password: prints a one-time password, changed at first sign-in)
   admin-token create NAME [--role owner|viewer]
                               create an admin API token
   reconcile                   ask the gateways about unsettled payments once, then exit
@@ -28,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { role: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { role: { type: 'string' }, password: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command, sub, arg] = positionals;
   if (values.help || !command) {
@@ -56,6 +61,15 @@ async function main(argv: string[]): Promise<number> {
         if (sub !== 'create' || !arg) return usage('token create NAME');
         const { token } = await createAppToken(ctx, arg);
         console.log(`App token: ${token}`);
+        return 0;
+      }
+      case 'admin': {
+        if (sub !== 'create' || !arg) return usage('admin create EMAIL [--role owner|viewer] [--password PASSWORD]');
+        const role = values.role ?? 'owner';
+        if (role !== 'owner' && role !== 'viewer') return usage('--role must be owner or viewer');
+        const { user, password, generated } = await createAdminUser(ctx, { email: arg, role, password: values.password });
+        console.log(`Admin user ${user.email} (${user.role}) created.`);
+        if (generated) console.log(`One-time password: ${password}\n(shown once; it must be changed at the first sign-in at /admin)`);
         return 0;
       }
       case 'admin-token': {
@@ -89,21 +103,38 @@ function usage(message: string): number {
 interface DemoTokens {
   appToken: string;
   adminToken: string;
+  /** The demo admin user of the panel (added later: older data directories lack it). */
+  adminEmail?: string;
+  adminPassword?: string;
+}
+
+const DEMO_ADMIN_EMAIL = 'admin@example.com';
+
+/** A demo admin user with a known password (no change asked), created once per data directory. */
+async function ensureDemoAdmin(ctx: AppContext, tokens: DemoTokens, file: string): Promise<DemoTokens> {
+  if (tokens.adminEmail && tokens.adminPassword) return tokens;
+  if (await findAdminUser(ctx, DEMO_ADMIN_EMAIL)) return tokens;
+  const password = randomToken(12);
+  await createAdminUser(ctx, { email: DEMO_ADMIN_EMAIL, role: 'owner', password });
+  const next = { ...tokens, adminEmail: DEMO_ADMIN_EMAIL, adminPassword: password };
+  await writeFile(file, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
+  return next;
 }
 
 /** Seeds the demo project once and keeps its tokens in the data directory (demo mode only). */
 async function ensureDemo(ctx: AppContext): Promise<DemoTokens> {
   const file = join(ctx.config.dataDir, 'demo-tokens.json');
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as DemoTokens;
-  } catch {
+    return await ensureDemoAdmin(ctx, JSON.parse(await readFile(file, 'utf8')) as DemoTokens, file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     await seedProject(ctx, await loadProjectFile(DEMO_PROJECT_PATH));
     const tokens = {
       appToken: (await createAppToken(ctx, 'demo storefront')).token,
       adminToken: (await createAdminToken(ctx, 'demo admin', 'owner')).token,
     };
     await writeFile(file, JSON.stringify(tokens, null, 2) + '\n', { mode: 0o600 });
-    return tokens;
+    return ensureDemoAdmin(ctx, tokens, file);
   }
 }
 
@@ -121,12 +152,14 @@ async function start(config: ReturnType<typeof loadConfig>, log: ReturnType<type
     `Tender is running (${ctx.db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'}).`,
     `URL: ${config.publicUrl}`,
     `API docs: ${config.publicUrl}/docs`,
+    `Admin panel: ${config.publicUrl}/admin`,
   ];
   if (demo) {
     lines.push(
       `App token: ${demo.appToken}`,
       `Admin token: ${demo.adminToken}`,
       'Demo user: your-user@email.com / 123456',
+      ...(demo.adminEmail ? [`Demo admin: ${demo.adminEmail} / ${demo.adminPassword}`] : []),
       'DEMO MODE: a demo project with a demo user is loaded and one-time codes are written to the log. Do not use demo mode in production.',
     );
   }

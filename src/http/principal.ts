@@ -2,7 +2,10 @@ import type { UserPrincipal } from '../services/access-tokens.js';
 
 export interface AdminPrincipal {
   kind: 'admin';
+  /** The admin token's id; 0 for an admin user's cookie session (see `adminUserId`). */
   tokenId: number;
+  /** Set for an admin user signed in to the panel (cookie session). */
+  adminUserId?: number;
   role: 'owner' | 'viewer';
   name: string;
 }
@@ -35,7 +38,7 @@ export function principalScope(p: Principal | undefined, appTokenId?: number): s
     case 'user':
       return `user:${p.userId}`;
     case 'admin':
-      return `admin:${p.tokenId}`;
+      return p.adminUserId !== undefined ? `admin-user:${p.adminUserId}` : `admin:${p.tokenId}`;
     case 'app':
       return `app:${p.appTokenId}`;
   }

@@ -17,5 +17,6 @@ export function adminPrincipal(request: FastifyRequest): AdminPrincipal {
 }
 
 export function adminActor(request: FastifyRequest): Actor {
-  return { type: 'merchant', id: `admin:${adminPrincipal(request).tokenId}` };
+  const p = adminPrincipal(request);
+  return { type: 'merchant', id: p.adminUserId !== undefined ? `admin-user:${p.adminUserId}` : `admin:${p.tokenId}` };
 }

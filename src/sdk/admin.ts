@@ -1,15 +1,16 @@
+import type { Static } from '@sinclair/typebox';
+import type * as AdminContract from '../contract/admin.js';
+import type * as Engine from '../contract/engine.js';
 import type { PaymentSession } from '../contract/payments.js';
 import { seg, type HttpClient, type HttpMethod } from './http-client.js';
+import type { AdminPaymentsListPage, AdminSessionsListPage, AdminSessionsListQuery, AffectedOrders, Dashboard, DashboardDays } from './admin-types.js';
 import type {
   AdminPaymentsFilter,
-  AdminSessionsPage,
-  AdminSessionsQuery,
   ApproveRefundBody,
   CaptureBody,
   HistoryList,
   OperationResult,
   Payment,
-  PaymentsPage,
   ReceivePaymentBody,
   RefundBody,
   RefundDecision,
@@ -19,6 +20,15 @@ import type {
 } from './lifecycle-types.js';
 
 const ADMIN = '/api/admin';
+
+/** Query of the admin order list. */
+export type AdminOrdersQuery = Static<typeof AdminContract.AdminOrdersQuery>;
+/** One page of orders of all users. */
+export type AdminOrdersPage = Static<typeof AdminContract.AdminOrdersPage>;
+/** Query of the refund-request queue. */
+export type AdminRefundRequestsQuery = Static<typeof Engine.AdminRefundRequestsQuery>;
+/** One page of the refund-request queue. */
+export type AdminRefundRequestsPage = Static<typeof Engine.AdminRefundRequestsPage>;
 
 /**
  * The merchant's side of Tender (`/api/admin`): payments of all users, captures, refunds,
@@ -48,10 +58,11 @@ export class AdminClient {
    * Payments of all users, newest first. `GET /api/admin/payments`.
    * @param filter `status` is Tender's payment status (`captured`, not `completed`); `currency` upper case.
    */
-  listPayments(filter: AdminPaymentsFilter = {}): Promise<PaymentsPage> {
-    const { offset, limit, status, orderId, accountId, currency } = filter;
+  listPayments(filter: AdminPaymentsFilter = {}): Promise<AdminPaymentsListPage> {
+    const { offset, limit, status, orderId, accountId, currency, customerEmail, createdFrom, createdTo, sort } = filter;
     return this.#call('GET', '/payments', undefined, undefined, [
       ['offset', offset], ['limit', limit], ['status', status], ['orderId', orderId], ['accountId', accountId], ['currency', currency],
+      ['customerEmail', customerEmail], ['createdFrom', createdFrom], ['createdTo', createdTo], ['sort', sort],
     ]);
   }
 
@@ -123,12 +134,47 @@ export class AdminClient {
     return this.#call('PUT', `/order-storages/${seg(marker)}/status-mappings`, { mappings }, options);
   }
 
-  /** Payment sessions of all users. `GET /api/admin/payments/sessions`. */
-  listSessions(query: AdminSessionsQuery = {}): Promise<AdminSessionsPage> {
-    const { offset, limit, status, userId } = query;
+  /**
+   * Payment sessions of all users, with the same filters and sorting as {@link listPayments}
+   * (`status` is the session's stored status). `GET /api/admin/payments/sessions`.
+   */
+  listSessions(query: AdminSessionsListQuery = {}): Promise<AdminSessionsListPage> {
+    const { offset, limit, status, userId, orderId, accountId, currency, customerEmail, createdFrom, createdTo, sort } = query;
     return this.#call('GET', '/payments/sessions', undefined, undefined, [
-      ['offset', offset], ['limit', limit], ['status', status], ['userId', userId],
+      ['offset', offset], ['limit', limit], ['status', status], ['userId', userId], ['orderId', orderId], ['accountId', accountId],
+      ['currency', currency], ['customerEmail', customerEmail], ['createdFrom', createdFrom], ['createdTo', createdTo], ['sort', sort],
     ]);
+  }
+
+  /**
+   * Orders a proposed mapping change concerns (changes nothing): those of the storage whose
+   * payment status has a changed mapping and whose order status differs from the new one.
+   * `GET /api/admin/order-storages/{marker}/status-mappings/affected-orders`.
+   * @param mappings Proposed changes: payment status → order status, `null` to remove.
+   */
+  getAffectedOrders(marker: string, mappings: StatusMappingsInput): Promise<AffectedOrders> {
+    const text = Object.entries(mappings).map(([k, v]) => `${k}:${v ?? ''}`).join(',');
+    return this.#call('GET', `/order-storages/${seg(marker)}/status-mappings/affected-orders`, undefined, undefined, [['mappings', text]]);
+  }
+
+  /** Orders of all users, newest first. `GET /api/admin/orders`. */
+  listOrders(query: AdminOrdersQuery = {}): Promise<AdminOrdersPage> {
+    const { offset, limit, status, userId } = query;
+    return this.#call('GET', '/orders', undefined, undefined, [['offset', offset], ['limit', limit], ['status', status], ['userId', userId]]);
+  }
+
+  /** The customers' refund requests, newest first. `GET /api/admin/refund-requests`. */
+  listRefundRequests(query: AdminRefundRequestsQuery = {}): Promise<AdminRefundRequestsPage> {
+    const { offset, limit, status, orderId } = query;
+    return this.#call('GET', '/refund-requests', undefined, undefined, [['offset', offset], ['limit', limit], ['status', status], ['orderId', orderId]]);
+  }
+
+  /**
+   * Payment volume per day and currency, authorization and capture success rates, statuses and
+   * refunds of the last 7, 30 or 90 days (UTC). `GET /api/admin/dashboard`.
+   */
+  getDashboard(days: DashboardDays = 30): Promise<Dashboard> {
+    return this.#call('GET', '/dashboard', undefined, undefined, [['days', days]]);
   }
 
   /**

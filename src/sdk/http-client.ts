@@ -30,10 +30,17 @@ export interface HttpClientConfig {
   fetch?: FetchLike | undefined;
   /** Retries after the first attempt on network errors, 5xx, 429 and 409 `idempotency_in_progress`. */
   retries: number;
+  /**
+   * `credentials` of every fetch, e.g. `'same-origin'` for the admin panel's session cookie.
+   * Default: left to fetch (browsers send same-origin cookies; Node's fetch sends none).
+   */
+  credentials?: RequestCredentials | undefined;
+  /** Extra headers computed per attempt (e.g. the panel's `x-csrf-token`). */
+  headers?: ((method: HttpMethod) => Record<string, string>) | undefined;
 }
 
 /** HTTP methods the API uses; every non-GET call carries an `Idempotency-Key`. */
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** One logical SDK call. */
 export interface RequestSpec {
@@ -91,6 +98,8 @@ export class HttpClient {
   readonly #fetch: FetchLike;
   readonly #retries: number;
   readonly #deviceMetadata: string;
+  readonly #credentials: RequestCredentials | undefined;
+  readonly #headers: HttpClientConfig['headers'];
   #refreshInFlight: Promise<boolean> | undefined;
 
   constructor(config: HttpClientConfig) {
@@ -101,6 +110,8 @@ export class HttpClient {
     this.#token = config.token;
     this.#saveFunction = config.saveFunction;
     this.#retries = config.retries;
+    this.#credentials = config.credentials;
+    this.#headers = config.headers;
     if (config.fetch) {
       this.#fetch = config.fetch;
     } else if (typeof globalThis.fetch === 'function') {
@@ -206,7 +217,8 @@ export class HttpClient {
   }
 
   async #send(spec: RequestSpec, idempotencyKey: string | undefined): Promise<RawResponse> {
-    const headers: Record<string, string> = { Accept: 'application/json', 'x-app-token': this.#token };
+    // An empty app token (the admin panel has none) sends no header rather than an empty one.
+    const headers: Record<string, string> = { Accept: 'application/json', ...(this.#token !== '' ? { 'x-app-token': this.#token } : {}), ...this.#headers?.(spec.method) };
     const body = typeof spec.body === 'function' ? (spec.body as () => unknown)() : spec.body;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (spec.method === 'POST') headers['x-device-metadata'] = this.#deviceMetadata;
@@ -215,6 +227,7 @@ export class HttpClient {
     if (sentAccessToken) headers.Authorization = `Bearer ${sentAccessToken}`;
 
     const init: RequestInit = { method: spec.method, headers };
+    if (this.#credentials) init.credentials = this.#credentials;
     if (body !== undefined) init.body = JSON.stringify(body);
     const response = await this.#fetch(this.url + spec.path + queryString(spec.query), init);
     const text = await response.text();

@@ -83,6 +83,14 @@ export interface AdminPaymentsFilter {
   accountId?: number;
   /** ISO-4217 code in upper case, e.g. `USD`. */
   currency?: string;
+  /** Case-insensitive substring of the customer's login (e-mail). */
+  customerEmail?: string;
+  /** ISO-8601 time: created at or after it. */
+  createdFrom?: string;
+  /** ISO-8601 time: created before it. */
+  createdTo?: string;
+  /** `created_desc` (default), `created_asc`, `amount_desc` or `amount_asc`. */
+  sort?: 'created_desc' | 'created_asc' | 'amount_desc' | 'amount_asc';
 }
 
 /** Per-call options of a write. */

@@ -48,3 +48,69 @@ export async function putStatusMappings(ctx: AppContext, marker: string, mapping
   });
   return getStatusMappings(ctx, marker);
 }
+
+export interface AffectedOrderView {
+  orderId: number;
+  paymentStatus: string;
+  orderStatus: string | null;
+  targetStatus: string | null;
+  totalMinor: number;
+  currency: string;
+  updatedAt: string;
+}
+
+/** Parses `completed:paid,refunded:` into payment status → order status (null removes). */
+export function parseMappingChanges(text: string): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const pair of text.split(',')) {
+    const i = pair.indexOf(':');
+    const paymentStatus = pair.slice(0, i);
+    if (!isCollectionStatus(paymentStatus)) {
+      throw new PaymentsError('validation_failed', `Unknown payment status "${paymentStatus}"; one of ${COLLECTION_STATUSES.join(', ')}`);
+    }
+    out[paymentStatus] = pair.slice(i + 1) || null;
+  }
+  return out;
+}
+
+/**
+ * Which orders a mapping change concerns: orders of the storage whose payment (collection)
+ * status is one whose mapping would change, and whose order status differs from the new target.
+ * A removed mapping concerns the orders that now show the status it mapped to (they keep it).
+ * Newest first, at most 100 listed; `total` counts all.
+ */
+export async function affectedOrders(ctx: AppContext, marker: string, changes: Record<string, string | null>): Promise<{ items: AffectedOrderView[]; total: number }> {
+  const current = await getStatusMappings(ctx, marker);
+  const statuses: string[] = [];
+  const targets: (string | null)[] = [];
+  for (const [paymentStatus, target] of Object.entries(changes)) {
+    if (target !== null && !current.orderStatuses.includes(target)) {
+      throw new PaymentsError('validation_failed', `Order storage "${marker}" has no status "${target}"`);
+    }
+    const before = current.mappings[paymentStatus] ?? null;
+    if (before === target) continue;
+    statuses.push(paymentStatus);
+    targets.push(target);
+  }
+  if (statuses.length === 0) return { items: [], total: 0 };
+  const olds = statuses.map((s) => current.mappings[s] ?? null);
+  const { rows } = await ctx.db.query<{ id: number; payment_status: string; status_identifier: string | null; target: string | null; total: bigint; currency: string; updated_at: Date; n: number }>(
+    `WITH change AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[]) AS c(payment_status, target, old))
+     SELECT o.id, c.payment_status, o.status_identifier, ch.target, o.total, o.currency, o.updated_at, (count(*) OVER ())::int AS n
+       FROM orders o
+       JOIN order_storages st ON st.id = o.storage_id AND st.identifier = $1
+       JOIN payment_collections c ON c.order_id = o.id
+       JOIN change ch ON ch.payment_status = c.status
+      WHERE (ch.target IS NOT NULL AND o.status_identifier IS DISTINCT FROM ch.target)
+         OR (ch.target IS NULL AND o.status_identifier = ch.old)
+      ORDER BY o.id DESC LIMIT 100`,
+    [marker, statuses, targets, olds],
+  );
+  return {
+    items: rows.map((r) => ({
+      orderId: r.id, paymentStatus: r.payment_status, orderStatus: r.status_identifier, targetStatus: r.target,
+      totalMinor: Number(r.total), currency: r.currency.trim(), updatedAt: r.updated_at.toISOString(),
+    })),
+    total: rows[0]?.n ?? 0,
+  };
+}

@@ -51,8 +51,10 @@ describe('Admin', () => {
   it('lists payments with filters, and reads one payment and its history', async () => {
     const { orderId, payment } = await paidOrder('card');
     const byOrder = await sdk.Admin.listPayments({ orderId });
-    expect(byOrder).toEqual({ items: [payment], total: 1 });
-    expect((await sdk.Admin.listPayments({ status: 'captured', currency: 'USD', accountId: payment.accountId, limit: 100 })).items).toContainEqual(payment);
+    // The admin list adds the customer, the order's status and the account to each payment.
+    const listed = { ...payment, customerEmail: expect.any(String), orderStatus: expect.any(String), accountIdentifier: expect.any(String) };
+    expect(byOrder).toEqual({ items: [listed], total: 1 });
+    expect((await sdk.Admin.listPayments({ status: 'captured', currency: 'USD', accountId: payment.accountId, limit: 100 })).items).toContainEqual(listed);
     expect((await sdk.Admin.listPayments({ orderId, status: 'refunded' })).total).toBe(0);
     expect(await sdk.Admin.getPayment(payment.id)).toEqual(payment);
     const history = await sdk.Admin.getPaymentHistory(payment.id);
@@ -141,7 +143,9 @@ describe('Admin', () => {
       paths: Record<string, { get?: { parameters?: { name: string; in: string }[] } }>;
     };
     const names = (doc.paths['/api/admin/payments']?.get?.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name).sort();
-    const keys: Record<keyof AdminPaymentsFilter, true> = { offset: true, limit: true, status: true, orderId: true, accountId: true, currency: true };
+    const keys: Record<keyof AdminPaymentsFilter, true> = {
+      offset: true, limit: true, status: true, orderId: true, accountId: true, currency: true, customerEmail: true, createdFrom: true, createdTo: true, sort: true,
+    };
     expect(names).toEqual(Object.keys(keys).sort());
   });
 });

@@ -3,6 +3,8 @@ import type { AppContext } from '../../context.js';
 import { sha256Hex } from '../../crypto.js';
 import { PaymentsError } from '../../errors.js';
 import { authenticateAccessToken } from '../../services/access-tokens.js';
+import { adminCookie } from '../../services/admin-user-cookie.js';
+import { csrfMatches, resolveAdminSession } from '../../services/admin-user-sessions.js';
 import type { RouteAuth } from '../principal.js';
 
 // Positive app-token lookups are cached briefly per process; a revoked app token stops working
@@ -43,7 +45,7 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
 
   async function checkAdmin(request: FastifyRequest, write: boolean): Promise<void> {
     const token = bearer(request);
-    if (!token) throw new PaymentsError('admin_token_required', 'Authorization: Bearer <admin token> is required (create one with `tender admin-token create NAME`)');
+    if (!token) return checkAdminSession(request, write);
     const { rows } = await ctx.db.query<{ id: number; role: 'owner' | 'viewer'; name: string }>(
       'SELECT id, role, name FROM admin_tokens WHERE token_hash = $1 AND revoked_at IS NULL',
       [sha256Hex(token)],
@@ -52,6 +54,29 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
     if (!row) throw new PaymentsError('unauthorized', 'The admin token is invalid or revoked');
     request.principal = { kind: 'admin', tokenId: row.id, role: row.role, name: row.name };
     if (write && row.role !== 'owner') throw new PaymentsError('forbidden', 'This admin token is read-only (role viewer)');
+  }
+
+  /**
+   * The panel's cookie session (an admin user signed in at /admin). A Bearer admin token, when
+   * sent, wins and needs no CSRF token. A mutating request made with the cookie must carry the
+   * session's `x-csrf-token` (SameSite=Strict already keeps other sites from sending the cookie;
+   * the token also covers same-site subdomains and old browsers).
+   */
+  async function checkAdminSession(request: FastifyRequest, write: boolean): Promise<void> {
+    const cookie = adminCookie(request);
+    const session = cookie ? await resolveAdminSession(ctx, cookie) : undefined;
+    if (!session) {
+      throw new PaymentsError('admin_token_required', 'Sign in at /admin, or send Authorization: Bearer <admin token> (create one with `tender admin-token create NAME`)');
+    }
+    const user = session.user;
+    request.principal = { kind: 'admin', tokenId: 0, adminUserId: user.id, role: user.role, name: user.email };
+    if (!SAFE_METHODS.has(request.method) && !csrfMatches(session, header(request, 'x-csrf-token'))) {
+      throw new PaymentsError('forbidden', 'The x-csrf-token header is missing or does not match this admin session');
+    }
+    if (user.mustChangePassword) {
+      throw new PaymentsError('forbidden', 'Change the one-time password first (POST /api/admin/auth/password)', { reason: 'password_change_required' });
+    }
+    if (write && user.role !== 'owner') throw new PaymentsError('forbidden', `${user.email} is a read-only admin (role viewer)`);
   }
 
   app.addHook('onRequest', async (request) => {
@@ -75,6 +100,13 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
         return;
     }
   });
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const v = request.headers[name];
+  return typeof v === 'string' ? v : undefined;
 }
 
 function bearer(request: FastifyRequest): string | undefined {

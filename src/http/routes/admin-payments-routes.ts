@@ -1,8 +1,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { ErrorBody, IdParam, MarkerParam } from '../../contract/common.js';
+import { AdminPaymentsListPage, AdminPaymentsListQuery, AffectedOrders, AffectedOrdersQuery } from '../../contract/admin-panel.js';
 import {
-  AdminPaymentsQuery, AdminRefundRequestsPage, AdminRefundRequestsQuery, ApproveRefundBody, CaptureBody, HistoryList, OperationResult, Payment, PaymentsPage, PutStatusMappingsBody, RefundBody,
+  AdminRefundRequestsPage, AdminRefundRequestsQuery, ApproveRefundBody, CaptureBody, HistoryList, OperationResult, Payment, PutStatusMappingsBody, RefundBody,
   RefundDecision, RejectRefundBody, StatusMappings,
 } from '../../contract/engine.js';
 import type { AppContext } from '../../context.js';
@@ -14,7 +15,7 @@ import { operationView, paymentView } from '../../services/engine/payment-views.
 import { approveRefundRequest, rejectRefundRequest } from '../../services/engine/refund-approval.js';
 import { listHistory } from '../../services/history-service.js';
 import { listRefundRequestsForAdmin } from '../../services/refund-request-admin-list.js';
-import { getStatusMappings, putStatusMappings } from '../../services/status-mapping-service.js';
+import { affectedOrders, getStatusMappings, parseMappingChanges, putStatusMappings } from '../../services/status-mapping-service.js';
 import { adminActor } from '../request-principal.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
@@ -30,10 +31,11 @@ export function adminPaymentsRoutes(ctx: AppContext): FastifyPluginAsync {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
     app.get('/api/admin/payments', {
-      config: read, schema: { tags, security, summary: 'List payments', querystring: AdminPaymentsQuery, response: { 200: PaymentsPage, ...errors } },
+      config: read, schema: { tags, security, summary: 'List payments (filtered, sorted, paged)', querystring: AdminPaymentsListQuery, response: { 200: AdminPaymentsListPage, ...errors } },
     }, async (request) => {
-      const { offset, limit, ...filter } = request.query;
-      return listPayments(ctx, filter, offset ?? 0, limit ?? 30);
+      const { offset, limit, sort, createdFrom, createdTo, ...filter } = request.query;
+      const dates = { createdFrom: createdFrom ? new Date(createdFrom) : undefined, createdTo: createdTo ? new Date(createdTo) : undefined };
+      return listPayments(ctx, { ...filter, ...dates }, offset ?? 0, limit ?? 30, { sort, admin: true });
     });
 
     app.get('/api/admin/payments/:id', {
@@ -109,6 +111,13 @@ export function adminPaymentsRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get('/api/admin/order-storages/:marker/status-mappings', {
       config: read, schema: { tags, security, summary: 'Payment status → order status map of a storage', params: MarkerParam, response: { 200: StatusMappings, ...errors } },
     }, async (request) => getStatusMappings(ctx, request.params.marker));
+
+    app.get('/api/admin/order-storages/:marker/status-mappings/affected-orders', {
+      config: read, schema: {
+        tags, security, summary: 'Orders a proposed mapping change concerns (preview; changes nothing)',
+        params: MarkerParam, querystring: AffectedOrdersQuery, response: { 200: AffectedOrders, ...errors },
+      },
+    }, async (request) => affectedOrders(ctx, request.params.marker, parseMappingChanges(request.query.mappings)));
 
     app.put('/api/admin/order-storages/:marker/status-mappings', {
       config: write, schema: { tags, security, summary: 'Set the payment status → order status map', params: MarkerParam, body: PutStatusMappingsBody, response: { 200: StatusMappings, ...errors } },

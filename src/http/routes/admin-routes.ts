@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { AdminOrdersPage, AdminOrdersQuery, AdminSessionsPage, AdminSessionsQuery, ReceivePaymentBody } from '../../contract/admin.js';
+import { AdminOrdersPage, AdminOrdersQuery, ReceivePaymentBody } from '../../contract/admin.js';
+import { AdminSessionsListPage, AdminSessionsListQuery } from '../../contract/admin-panel.js';
 import { PaymentSession } from '../../contract/payments.js';
 import { ErrorBody, IdParam } from '../../contract/common.js';
 import type { AppContext } from '../../context.js';
@@ -24,7 +25,7 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get('/api/admin/payments/sessions', {
       config: { auth: 'admin' },
-      schema: { tags, security, summary: 'List payment sessions of all users', querystring: AdminSessionsQuery, response: { 200: AdminSessionsPage, ...errors } },
+      schema: { tags, security, summary: 'List payment sessions of all users (filtered, sorted, paged)', querystring: AdminSessionsListQuery, response: { 200: AdminSessionsListPage, ...errors } },
     }, async (request) => listAllSessions(ctx, request.query));
 
     app.post('/api/admin/payments/sessions/:id/receive', {

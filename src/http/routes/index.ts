@@ -1,5 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../context.js';
+import { adminAuthRoutes } from './admin-auth-routes.js';
+import { adminDashboardRoutes } from './admin-dashboard-routes.js';
+import { adminPanelRoutes } from './admin-panel-routes.js';
 import { adminPaymentsRoutes } from './admin-payments-routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { authProviderRoutes } from './auth-provider-routes.js';
@@ -19,4 +22,7 @@ export const routeModules: ((ctx: AppContext) => FastifyPluginAsync)[] = [
   adminPaymentsRoutes,
   webhookRoutes,
   testGatewayRoutes,
+  adminAuthRoutes,
+  adminDashboardRoutes,
+  adminPanelRoutes,
 ];

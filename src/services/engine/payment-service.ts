@@ -69,7 +69,50 @@ export async function getPayment(ctx: AppContext, paymentId: number, userId?: nu
   return paymentView(rows[0]);
 }
 
-export async function listPayments(ctx: AppContext, filter: { userId?: number; orderId?: number; status?: string; accountId?: number; currency?: string }, offset: number, limit: number): Promise<{ items: PaymentView[]; total: number }> {
+/** Filters of {@link listPayments}; every one optional. */
+export interface PaymentListFilter {
+  userId?: number;
+  orderId?: number;
+  status?: string;
+  accountId?: number;
+  currency?: string;
+  /** Case-insensitive substring of the customer's login (e-mail). */
+  customerEmail?: string;
+  /** Created at or after (inclusive). */
+  createdFrom?: Date;
+  /** Created before (exclusive). */
+  createdTo?: Date;
+}
+
+export type PaymentListSort = 'created_desc' | 'created_asc' | 'amount_desc' | 'amount_asc';
+
+/** Ties break on the id, so pages never repeat or skip a row. */
+const SORTS: Record<PaymentListSort, string> = {
+  created_desc: 'p.created_at DESC, p.id DESC',
+  created_asc: 'p.created_at ASC, p.id ASC',
+  amount_desc: 'p.amount DESC, p.id DESC',
+  amount_asc: 'p.amount ASC, p.id ASC',
+};
+
+/** Escapes LIKE wildcards so that a filter value matches literally. */
+export function likeSubstring(value: string): string {
+  return `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export interface AdminPaymentFields {
+  customerEmail: string | null;
+  orderStatus: string | null;
+  accountIdentifier: string;
+}
+
+/**
+ * Payments, filtered and paged. Without `sort`, newest id first (as before the admin table had
+ * sorting). `admin: true` adds the customer's login, the order's status and the account
+ * identifier to each item, for the admin Payments table.
+ */
+export async function listPayments(ctx: AppContext, filter: PaymentListFilter, offset: number, limit: number): Promise<{ items: PaymentView[]; total: number }>;
+export async function listPayments(ctx: AppContext, filter: PaymentListFilter, offset: number, limit: number, options: { sort?: PaymentListSort; admin: true }): Promise<{ items: (PaymentView & AdminPaymentFields)[]; total: number }>;
+export async function listPayments(ctx: AppContext, filter: PaymentListFilter, offset: number, limit: number, options: { sort?: PaymentListSort; admin?: boolean } = {}): Promise<{ items: PaymentView[]; total: number }> {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, v: unknown) => {
@@ -81,17 +124,29 @@ export async function listPayments(ctx: AppContext, filter: { userId?: number; o
   if (filter.status !== undefined) add('p.status = ?', filter.status);
   if (filter.accountId !== undefined) add('p.account_id = ?', filter.accountId);
   if (filter.currency !== undefined) add('p.currency = ?', filter.currency);
+  if (filter.customerEmail !== undefined) add('u.identifier ILIKE ?', likeSubstring(filter.customerEmail));
+  if (filter.createdFrom !== undefined) add('p.created_at >= ?', filter.createdFrom);
+  if (filter.createdTo !== undefined) add('p.created_at < ?', filter.createdTo);
   const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const { rows } = await ctx.db.query<PaymentRow & { account_type: string; total: number }>(
-    `${PAYMENT_SELECT.replace('SELECT p.*', 'SELECT p.*, (count(*) OVER ())::int AS total')} ${w} ORDER BY p.id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+  const joins = options.admin || filter.customerEmail !== undefined ? 'LEFT JOIN users u ON u.id = p.user_id LEFT JOIN orders o ON o.id = p.order_id' : '';
+  const extra = options.admin ? ', u.identifier AS customer_email, o.status_identifier AS order_status, a.identifier AS account_identifier' : '';
+  const order = options.sort ? SORTS[options.sort] : 'p.id DESC';
+  type Row = PaymentRow & { account_type: string; total: number; customer_email?: string | null; order_status?: string | null; account_identifier?: string };
+  const { rows } = await ctx.db.query<Row>(
+    `${PAYMENT_SELECT.replace('SELECT p.*', `SELECT p.*, (count(*) OVER ())::int AS total${extra}`)} ${joins} ${w} ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
     [...params, limit, offset],
   );
   let total = rows[0]?.total ?? 0;
   if (rows.length === 0 && offset > 0) {
-    const c = await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM payments p ${w}`, params);
+    const c = await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM payments p ${joins} ${w}`, params);
     total = c.rows[0]?.n ?? 0;
   }
-  return { items: rows.map(paymentView), total };
+  const items = rows.map((r) => {
+    const view = paymentView(r);
+    if (!options.admin) return view;
+    return { ...view, customerEmail: r.customer_email ?? null, orderStatus: r.order_status ?? null, accountIdentifier: r.account_identifier ?? '' };
+  });
+  return { items, total };
 }
 
 /** Cheap status poll (seed 001 polls): one indexed read, no joins. */
