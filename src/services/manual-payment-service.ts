@@ -3,7 +3,8 @@ import type { PaymentSession } from '../contract/payments.js';
 import { authorize } from '../domain/payment.js';
 import { PaymentsError } from '../errors.js';
 import { appendHistory, type Actor } from '../store/history-store.js';
-import { getSession, lockCollection, type SessionRow } from '../store/payment-store.js';
+import { getSession, lockCollection, type PaymentRow, type SessionRow } from '../store/payment-store.js';
+import { recordCaptureAtAuthorization } from './engine/apply-action.js';
 import { syncCollection } from './collection-sync.js';
 import { moveSession } from './session-service.js';
 import { sessionView } from './session-views.js';
@@ -38,10 +39,10 @@ export async function receiveManualPayment(ctx: AppContext, sessionId: number, i
       throw new PaymentsError('session_expired', `Session ${sessionId} expired at ${session.expires_at.toISOString()}; create a new session for the order`);
     }
     const state = authorize(null, { amount: session.amount, currency: session.currency }, { autoCapture: true });
-    const { rows } = await tx.query<{ id: number }>(
+    const { rows } = await tx.query<PaymentRow>(
       `INSERT INTO payments (collection_id, session_id, order_id, user_id, account_id, currency, amount, authorized_amount,
          captured_amount, status, gateway_status, gateway_ref, payment_method)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'completed', $11, 'manual') RETURNING id`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'completed', $11, 'manual') RETURNING *`,
       [collection.id, session.id, session.order_id, session.user_id, session.account_id, session.currency, session.amount,
         state.authorized, state.captured, state.status, input.reference ?? null],
     );
@@ -54,6 +55,7 @@ export async function receiveManualPayment(ctx: AppContext, sessionId: number, i
       paymentId, actor, gatewayRef: input.reference ?? null,
       data: { method: 'manual', ...(input.note ? { note: input.note } : {}) },
     });
+    await recordCaptureAtAuthorization(tx, rows[0]!, state.captured, input.reference ?? null, actor);
     await syncCollection(tx, collection, actor);
     return (await getSession(tx, sessionId)) as SessionRow;
   });

@@ -6,10 +6,10 @@ import { defineOneEntry } from '../../src/sdk/index.js';
 import { spawnTender } from '../support/process.js';
 
 describe('`tender start` on a fresh data directory (what `npm start` runs)', () => {
-  it('migrates PGlite, seeds the demo project, prints URL and tokens, and serves the seed-002 code sample', async () => {
+  it('migrates PGlite, seeds the demo project, prints URL and tokens, and serves the seed-002 code sample', { timeout: 300_000 }, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'tender-start-'));
     const env: Record<string, string> = { TENDER_DATA_DIR: dataDir, PORT: '0', DATABASE_URL: '', TENDER_SECRET_KEY: '', TENDER_DEMO: '' };
-    const p = await spawnTender(env, 90_000);
+    const p = await spawnTender(env, 150_000);
     try {
       expect(p.banner['App token']).toMatch(/^tnd_app_/);
       expect(p.banner['Admin token']).toMatch(/^tnd_adm_/);
@@ -29,7 +29,7 @@ describe('`tender start` on a fresh data directory (what `npm start` runs)', () 
       await p.kill();
     }
     // A restart prints the same demo tokens and keeps the data.
-    const again = await spawnTender(env, 60_000);
+    const again = await spawnTender(env, 120_000);
     try {
       const { AuthProvider, Payments } = defineOneEntry(again.url, { token: again.banner['App token']! });
       await AuthProvider.auth('email', { authData: [{ marker: 'email_reg', value: 'your-user@email.com' }, { marker: 'password_reg', value: '123456' }] });

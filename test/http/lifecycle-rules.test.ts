@@ -99,7 +99,7 @@ describe('payment lifecycle rules', () => {
     const order = await api(t)('GET', `/api/admin/orders/${orderId}/history`);
     expect(order.body.map((e: { entity: string; action: string; to: string | null }) => `${e.entity}.${e.action}>${e.to}`)).toEqual([
       'session.created>pending', 'collection.status_changed>awaiting', 'session.status_changed>authorized', 'payment.created>captured',
-      'collection.status_changed>completed', 'order.status_changed>paid', 'refund.created>pending', 'refund.status_changed>succeeded',
+      'capture.created>succeeded', 'collection.status_changed>completed', 'order.status_changed>paid', 'refund.created>pending', 'refund.status_changed>succeeded',
       'payment.refunded>partially_refunded', 'collection.status_changed>partially_refunded',
     ]);
     const mine = await api(t, user.token)('GET', `/api/content/payments/payments/${r.body.paymentId}/history`);

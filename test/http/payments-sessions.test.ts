@@ -99,7 +99,7 @@ describe('payment sessions (custom cash account)', () => {
     const history = await t.ctx.db.query<{ entity: string; from_status: string | null; to_status: string | null }>(
       'SELECT entity, from_status, to_status FROM payment_events WHERE order_id = $1 ORDER BY id', [orderId]);
     expect(history.rows.map((r) => `${r.entity}:${r.from_status ?? ''}>${r.to_status ?? ''}`)).toEqual([
-      'session:>pending', 'collection:not_paid>awaiting', 'session:pending>authorized', 'payment:>captured', 'collection:awaiting>completed', 'order:inProgress>paid',
+      'session:>pending', 'collection:not_paid>awaiting', 'session:pending>authorized', 'payment:>captured', 'capture:>succeeded', 'collection:awaiting>completed', 'order:inProgress>paid',
     ]);
   });
 

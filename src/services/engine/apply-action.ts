@@ -95,6 +95,7 @@ async function applyAuthorized(tx: Queryable, t: ApplyTarget, a: Extract<Gateway
   let payment: PaymentRow;
   if (existing) {
     payment = await savePayment(tx, existing, next, actor, 'authorized', { amount: a.amount.amount, gatewayStatus: a.gatewayStatus, gatewayRef: a.paymentRef });
+    if (next.captured > 0n) await recordCaptureAtAuthorization(tx, payment, next.captured, a.paymentRef, actor);
   } else {
     payment = await insertPayment(tx, session, next.status, next.authorized, next.captured, a.gatewayStatus, a.paymentRef, actor);
   }
@@ -130,18 +131,24 @@ async function insertPayment(tx: Queryable, s: SessionRow, status: string, autho
     entity: 'payment', entityId: p.id, action: 'created', to: status, amount: authorized > 0n ? authorized : s.amount,
     currency: s.currency, orderId: s.order_id, collectionId: s.collection_id, sessionId: s.id, paymentId: p.id, actor, gatewayRef,
   });
-  if (captured > 0n) {
-    const { rows: c } = await tx.query<{ id: number }>(
-      `INSERT INTO captures (payment_id, amount, currency, status, gateway_ref, actor_type, actor_id)
-       VALUES ($1, $2, $3, 'succeeded', $4, $5, $6) RETURNING id`,
-      [p.id, captured, s.currency, gatewayRef ? `${gatewayRef}:auto` : null, actor.type, actor.id ?? null],
-    );
-    await appendHistory(tx, {
-      entity: 'capture', entityId: c[0]!.id, action: 'created', to: 'succeeded', amount: captured, currency: s.currency,
-      orderId: s.order_id, collectionId: s.collection_id, sessionId: s.id, paymentId: p.id, actor, data: { automatic: true },
-    });
-  }
+  if (captured > 0n) await recordCaptureAtAuthorization(tx, p, captured, gatewayRef, actor);
   return p;
+}
+
+/**
+ * A payment captured as it is authorized (automatic capture, cash received) still gets its
+ * capture row, so that a payment's captured sum always equals the sum of its captures.
+ */
+export async function recordCaptureAtAuthorization(tx: Queryable, p: PaymentRow, amount: bigint, gatewayRef: string | null, actor: Actor): Promise<void> {
+  const { rows: c } = await tx.query<{ id: number }>(
+    `INSERT INTO captures (payment_id, amount, currency, status, gateway_ref, actor_type, actor_id)
+     VALUES ($1, $2, $3, 'succeeded', $4, $5, $6) RETURNING id`,
+    [p.id, amount, p.currency, gatewayRef ? `${gatewayRef}:auto` : null, actor.type, actor.id ?? null],
+  );
+  await appendHistory(tx, {
+    entity: 'capture', entityId: c[0]!.id, action: 'created', to: 'succeeded', amount, currency: p.currency,
+    orderId: p.order_id, collectionId: p.collection_id, sessionId: p.session_id, paymentId: p.id, actor, data: { automatic: true },
+  });
 }
 
 async function applyRequiresAction(tx: Queryable, t: ApplyTarget, a: Extract<GatewayEventAction, { kind: 'requires_action' }>, actor: Actor): Promise<ApplyOutcome> {
