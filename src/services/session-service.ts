@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.js';
 import type { PaymentSession } from '../contract/payments.js';
 import { assertSessionTransition, type SessionStatus } from '../domain/session-status.js';
+import { DomainError } from '../domain/domain-error.js';
 import { PaymentsError } from '../errors.js';
 import type { GatewayAccount, OrderLine, SessionInput } from '../gateways/gateway.js';
 import { gatewayFor } from '../gateways/registry.js';
@@ -115,7 +116,10 @@ async function initiateRemote(ctx: AppContext, session: SessionRow, account: Gat
   try {
     result = await gateway.initiate(account, sessionInput(session, { id: session.order_id ?? 0, lines: rows[0]?.lines ?? [] }), `tender-session-${session.id}`);
   } catch (err) {
-    ctx.log.error({ err, sessionId: session.id }, 'gateway initiate failed');
+    // A refusal the caller can act on (e.g. a currency the provider does not support) keeps its
+    // own code and message; anything else is a retryable gateway failure.
+    const actionable = toActionable(err);
+    ctx.log[actionable ? 'warn' : 'error']({ err, sessionId: session.id }, 'gateway initiate failed');
     await ctx.db.transaction(async (tx) => {
       const collection = await lockCollection(tx, session.collection_id);
       const current = await getSession(tx, session.id, true);
@@ -125,9 +129,15 @@ async function initiateRemote(ctx: AppContext, session: SessionRow, account: Gat
       }
       if (collection) await syncCollection(tx, collection, actor);
     });
-    throw new PaymentsError('gateway_error', `The ${account.type} gateway could not start the payment; try again`);
+    throw actionable ?? new PaymentsError('gateway_error', `The ${account.type} gateway could not start the payment; try again`);
   }
   return ctx.db.transaction(async (tx) => recordInitiate(tx, session.id, result));
+}
+
+function toActionable(err: unknown): PaymentsError | undefined {
+  if (err instanceof PaymentsError && err.status < 500) return err;
+  if (err instanceof DomainError) return new PaymentsError(err.code, err.message, err.details);
+  return undefined;
 }
 
 async function recordInitiate(tx: Queryable, sessionId: number, result: Awaited<ReturnType<ReturnType<typeof gatewayFor>['initiate']>>): Promise<SessionRow> {

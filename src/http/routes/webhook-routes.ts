@@ -11,7 +11,10 @@ export function webhookRoutes(ctx: AppContext): FastifyPluginAsync {
     app.removeContentTypeParser(['application/json']);
     app.addContentTypeParser(['application/json'], { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_req, body, done) => done(null, body));
     app.post<{ Params: { accountId: number }; Body: string }>('/api/webhooks/:accountId', {
-      config: { auth: 'public' },
+      // Provider-signed bodies are exempt from the card-number guard: they carry no card data
+      // (PCI forbids it), but some carry long numeric ids — e.g. a card network's transaction
+      // id — that can pass the Luhn check and would be refused forever on every retry.
+      config: { auth: 'public', acceptsCardData: true },
       bodyLimit: 1024 * 1024,
       schema: {
         tags: ['Webhooks'],
@@ -22,6 +25,12 @@ export function webhookRoutes(ctx: AppContext): FastifyPluginAsync {
     }, async (request) => {
       const raw = typeof request.body === 'string' ? request.body : '';
       const out = await ingestWebhook(ctx, request.params.accountId, raw, request.headers, request.ip);
+      if (out.followUp) {
+        // E.g. PayPal: the customer approved the order; take the money now rather than waiting
+        // for a return that may never come. After the event's transaction committed; a failure
+        // does not fail the delivery (the event is recorded) and is left to reconciliation.
+        await out.followUp().catch((err: unknown) => request.log.warn({ err, eventId: out.eventId }, 'webhook follow-up failed'));
+      }
       return { received: true, result: out.result, eventId: out.eventId };
     });
   };

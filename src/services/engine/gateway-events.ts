@@ -6,12 +6,19 @@ import { gatewayFor } from '../../gateways/registry.js';
 import { getAccount, toGatewayAccount } from '../../store/account-store.js';
 import type { Queryable } from '../../store/db.js';
 import { applyAction, type ApplyOutcome } from './apply-action.js';
+import { authorizeSession } from './authorize-service.js';
 import { lockSession } from './locks.js';
 
 export interface IngestResult {
+  sessionId?: number;
   eventId: string;
   result: 'applied' | 'duplicate' | 'ignored' | 'stale' | 'unmatched';
+  /** Work to run after the event's transaction committed (see ingestWebhook). */
+  followUp?: () => Promise<void>;
 }
+
+/** Reason prefix an adapter uses for "the customer approved at the provider; authorize now". */
+export const CUSTOMER_APPROVED = 'customer_approved:';
 
 /**
  * Inbound webhook: verify the signature over the raw body with the account's secret, then —
@@ -39,7 +46,14 @@ export async function ingestWebhook(ctx: AppContext, accountId: number, rawBody:
     await reject(ctx, accountId, reason, remote);
     throw new PaymentsError('webhook_signature_invalid', `Webhook rejected: ${reason}. Check the signing secret configured for account ${account.identifier}.`);
   }
-  return applyEvent(ctx, accountId, event, 'webhook', safePayload(rawBody));
+  const out = await applyEvent(ctx, accountId, event, 'webhook', safePayload(rawBody));
+  if (event.action.kind === 'ignored' && event.action.reason.startsWith(CUSTOMER_APPROVED) && out.sessionId) {
+    const sessionId = out.sessionId;
+    out.followUp = async () => {
+      await authorizeSession(ctx, sessionId, {}, { type: 'gateway', id: `webhook:${event.id}` }, `approved-${event.id}`, undefined, { observeOnly: true });
+    };
+  }
+  return out;
 }
 
 /** Applies a normalized event from any source (webhook, retrieve) exactly once per event id. */
@@ -70,7 +84,7 @@ export async function applyEvent(ctx: AppContext, accountId: number, event: Gate
       const outcome: ApplyOutcome = await applyAction(tx, target, event.action, { type: 'gateway', id: `${source}:${event.id}` });
       const result = outcome.result === 'duplicate' ? 'ignored' : outcome.result;
       await finish(tx, rowId, result, outcome.detail ?? null, sessionId, outcome.paymentId ?? target.payment?.id ?? null);
-      return { eventId: event.id, result: outcome.result };
+      return { eventId: event.id, result: outcome.result, sessionId };
     });
   } catch (err) {
     if (err instanceof DomainError) {
