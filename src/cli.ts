@@ -9,6 +9,7 @@ import { buildApp } from './http/app.js';
 import { createLogger } from './logger.js';
 import { openContext } from './runtime.js';
 import { reconcile } from './services/engine/reconcile.js';
+import { verifyDatabase } from './services/verify-service.js';
 import { DEMO_PROJECT_PATH, loadProjectFile, seedProject } from './services/project-seed.js';
 import { createAdminUser, findAdminUser } from './services/admin-user-service.js';
 import { createAdminToken, createAppToken } from './services/tokens.js';
@@ -25,6 +26,7 @@ const USAGE = `Usage: tender <command>
   admin-token create NAME [--role owner|viewer]
                               create an admin API token
   reconcile                   ask the gateways about unsettled payments once, then exit
+  verify                      check every money invariant over the database; exit 1 on any violation
 
 Environment: DATABASE_URL, TENDER_DATA_DIR, PORT, HOST, TENDER_PUBLIC_URL, TENDER_SECRET_KEY,
 TENDER_DEMO, LOG_LEVEL — see README.md.`;
@@ -79,6 +81,12 @@ async function main(argv: string[]): Promise<number> {
         const { token } = await createAdminToken(ctx, arg, role);
         console.log(`Admin token: ${token}`);
         return 0;
+      }
+      case 'verify': {
+        const report = await verifyDatabase(ctx);
+        for (const v of report.violations) console.log(`VIOLATION ${v.check} ${v.entity} ${v.id}: ${v.message}`);
+        console.log(`checked ${Object.entries(report.checked).map(([k, n]) => `${n} ${k}`).join(', ')}; ${report.violations.length} violations`);
+        return report.violations.length > 0 ? 1 : 0;
       }
       case 'reconcile': {
         // Gateways that need the HTTP app's context (the test gateway) register when it is built.

@@ -5,6 +5,7 @@ import { adminDashboardRoutes } from './admin-dashboard-routes.js';
 import { adminPanelRoutes } from './admin-panel-routes.js';
 import { adminPaymentsRoutes } from './admin-payments-routes.js';
 import { adminRoutes } from './admin-routes.js';
+import { adminVerifyRoutes } from './admin-verify-routes.js';
 import { authProviderRoutes } from './auth-provider-routes.js';
 import { lifecycleRoutes } from './lifecycle-routes.js';
 import { ordersRoutes } from './orders-routes.js';
@@ -21,6 +22,7 @@ export const routeModules: ((ctx: AppContext) => FastifyPluginAsync)[] = [
   lifecycleRoutes,
   adminPaymentsRoutes,
   webhookRoutes,
+  adminVerifyRoutes,
   testGatewayRoutes,
   adminAuthRoutes,
   adminDashboardRoutes,
