@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../context.js';
+import { adminAccountsRoutes } from './admin-accounts-routes.js';
 import { adminAuthRoutes } from './admin-auth-routes.js';
 import { adminDashboardRoutes } from './admin-dashboard-routes.js';
 import { adminPanelRoutes } from './admin-panel-routes.js';
@@ -24,6 +25,7 @@ export const routeModules: ((ctx: AppContext) => FastifyPluginAsync)[] = [
   webhookRoutes,
   adminVerifyRoutes,
   testGatewayRoutes,
+  adminAccountsRoutes,
   adminAuthRoutes,
   adminDashboardRoutes,
   adminPanelRoutes,
