@@ -178,18 +178,18 @@ describe('events out of order', () => {
     expect(refunds.rows).toEqual([{ gateway_ref: r1.id, amount: 1_000n }, { gateway_ref: r2.id, amount: 2_500n }]);
   });
 
-  // ENGINE BUG (src/services/engine/apply-action.ts, applyRefunded/applyCaptured: `if (!p) return
-  // { result: 'stale', … }`): an event for money movement on a payment Tender does not know yet
-  // is recorded as final ('stale') and acknowledged with 200, so Stripe never resends it and the
-  // refund is lost once the authorization event arrives. It should not be final: answer a
-  // retryable error (Stripe resends for up to 3 days) or keep the event pending and re-apply it
-  // after the payment is created.
-  it.fails('a refund reported before the payment it refunds still counts once the payment arrives', async () => {
+  // A refund (or capture) event for a payment Tender has not recorded yet is not final: it is
+  // answered with a retryable 503 and applied when Stripe delivers it again.
+  it('a refund reported before the payment it refunds still counts once the payment arrives', async () => {
     const s = await newSession('intent');
     fake.confirmAsCustomer(s.ref, 'pm_card_visa');
     const refund = await dashboard().refunds.create({ payment_intent: s.ref, amount: 1_000 });
-    await deliverAll([fake.event('refund.created', refund.id)]);
+    const early = fake.event('refund.created', refund.id);
+    const first = await deliver(early, { account: 'stripe' });
+    expect([first.status, first.body.code]).toEqual([503, 'service_unavailable']);
     await deliverAll([fake.event('payment_intent.succeeded', s.ref)]);
+    // Stripe's retry of the same event.
+    expect(await deliverAll([early])).toEqual(['refund.created:applied']);
     expect(await payment(s.id)).toEqual([expect.objectContaining({ status: 'partially_refunded', refunded_amount: 1_000n })]);
   });
 });

@@ -189,7 +189,9 @@ async function applyAttemptFailed(tx: Queryable, t: ApplyTarget, a: Extract<Gate
 
 async function applyCaptured(tx: Queryable, t: ApplyTarget, a: Extract<GatewayEventAction, { kind: 'captured' }>, actor: Actor): Promise<ApplyOutcome> {
   const p = t.payment;
-  if (!p) return { result: 'stale', detail: 'capture reported before the payment exists' };
+  // Out of order: money moved at the provider for a payment not recorded yet. Not final —
+  // answer a retryable error so the provider delivers it again once the payment exists.
+  if (!p) throw new PaymentsError('service_unavailable', 'The payment this capture belongs to is not recorded yet; deliver the event again later');
   if (a.operationRef) {
     const dup = await tx.query('SELECT 1 FROM captures WHERE payment_id = $1 AND gateway_ref = $2 AND status = $3', [p.id, a.operationRef, 'succeeded']);
     if (dup.rowCount > 0) return { result: 'duplicate', paymentId: p.id };
@@ -218,7 +220,7 @@ async function applyCaptured(tx: Queryable, t: ApplyTarget, a: Extract<GatewayEv
 
 async function applyRefunded(tx: Queryable, t: ApplyTarget, a: Extract<GatewayEventAction, { kind: 'refunded' }>, actor: Actor): Promise<ApplyOutcome> {
   const p = t.payment;
-  if (!p) return { result: 'stale', detail: 'refund reported before the payment exists' };
+  if (!p) throw new PaymentsError('service_unavailable', 'The payment this refund belongs to is not recorded yet; deliver the event again later');
   if (a.operationRef) {
     const dup = await tx.query('SELECT 1 FROM refunds WHERE payment_id = $1 AND gateway_ref = $2 AND status = $3', [p.id, a.operationRef, 'succeeded']);
     if (dup.rowCount > 0) return { result: 'duplicate', paymentId: p.id };

@@ -17,6 +17,8 @@ export interface IngestResult {
   followUp?: () => Promise<void>;
 }
 
+const MONEY_MOVES = new Set<GatewayEventAction['kind']>(['authorized', 'captured', 'refunded']);
+
 /** Reason prefix an adapter uses for "the customer approved at the provider; authorize now". */
 export const CUSTOMER_APPROVED = 'customer_approved:';
 
@@ -77,6 +79,11 @@ export async function applyEvent(ctx: AppContext, accountId: number, event: Gate
       }
       const sessionId = await findSession(tx, accountId, event);
       if (sessionId === undefined) {
+        if (MONEY_MOVES.has(event.action.kind)) {
+          // Money moved for something Tender cannot place yet (events can overtake each other):
+          // not final, so the provider delivers it again.
+          throw new PaymentsError('service_unavailable', 'No payment matches this event yet; deliver it again later');
+        }
         await finish(tx, rowId, 'unmatched', 'no session matches this event', null, null);
         return { eventId: event.id, result: 'unmatched' as const };
       }
@@ -99,7 +106,8 @@ export async function applyEvent(ctx: AppContext, accountId: number, event: Gate
       return { eventId: event.id, result: 'stale' };
     }
     if (err instanceof PaymentsError && err.status < 500) throw err;
-    ctx.log.error({ err, eventId: event.id, accountId }, 'applying a gateway event failed');
+    const expected = err instanceof PaymentsError && err.code === 'service_unavailable';
+    ctx.log[expected ? 'warn' : 'error']({ err, eventId: event.id, accountId }, 'applying a gateway event failed; the provider will deliver it again');
     await ctx.db.query(
       `INSERT INTO gateway_events (account_id, provider_event_id, type, source, result, detail, payload)
        VALUES ($1, $2, $3, $4, 'error', $5, $6) ON CONFLICT (account_id, provider_event_id) DO UPDATE SET result = 'error', detail = EXCLUDED.detail`,
@@ -122,7 +130,8 @@ async function findSession(tx: Queryable, accountId: number, event: GatewayEvent
   const ref = paymentRefOf(event.action);
   if (ref) {
     const { rows } = await tx.query<{ session_id: number }>(
-      'SELECT session_id FROM payments WHERE account_id = $1 AND gateway_ref = $2 ORDER BY id DESC LIMIT 1', [accountId, ref]);
+      `SELECT session_id FROM payments WHERE account_id = $1 AND gateway_ref = $2
+       UNION ALL SELECT id FROM payment_sessions WHERE account_id = $1 AND gateway_ref = $2 LIMIT 1`, [accountId, ref]);
     if (rows[0]) return rows[0].session_id;
   }
   return undefined;
