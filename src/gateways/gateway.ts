@@ -97,6 +97,12 @@ export interface Gateway extends Partial<WebhookCapable> {
    * initiated in one transaction.
    */
   readonly localInitiate: boolean;
+  /**
+   * True when the provider allows a single capture and releases whatever was not captured
+   * (Stripe): Tender then releases the remainder too, so nothing stays "capturable" that the
+   * provider would refuse.
+   */
+  readonly singleCapture?: boolean;
   initiate(account: GatewayAccount, session: SessionInput, idempotencyKey: string): Promise<InitiateResult>;
   authorize(account: GatewayAccount, session: SessionInput & { gatewayRef: string | null }, input: AuthorizeInput, idempotencyKey: string): Promise<AuthorizeResult>;
   capture(account: GatewayAccount, payment: PaymentRef, amount: Money, idempotencyKey: string): Promise<OperationResult>;

@@ -28,6 +28,7 @@ export type StripeGateway = Gateway & WebhookCapable & {
 export const stripeGateway: StripeGateway = {
   type: 'stripe',
   localInitiate: false,
+  singleCapture: true,
 
   async initiate(account, session, idempotencyKey): Promise<InitiateResult> {
     const client = stripeClient(account);

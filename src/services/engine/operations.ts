@@ -111,11 +111,12 @@ export async function runOperation(ctx: AppContext, kind: OperationKind, payment
   } catch (err) {
     ctx.log.error({ err, paymentId, operationId: reserved.operation.id, kind }, 'gateway call failed; outcome unknown');
   }
-  return ctx.db.transaction((tx) => recordOutcome(tx, kind, reserved.operation.id, paymentId, result, { type: 'gateway', id: `${account.type}:${kind}` }));
+  const releaseRemainder = kind === 'capture' && gatewayFor(account.type).singleCapture === true;
+  return ctx.db.transaction((tx) => recordOutcome(tx, kind, reserved.operation.id, paymentId, result, { type: 'gateway', id: `${account.type}:${kind}` }, releaseRemainder));
 }
 
 /** Records a gateway's answer for an in-flight operation (also used by reconciliation). */
-export async function recordOutcome(tx: Queryable, kind: OperationKind, operationId: number, paymentId: number, result: OperationResult | undefined, actor: Actor): Promise<{ operation: OperationRow; payment: PaymentRow }> {
+export async function recordOutcome(tx: Queryable, kind: OperationKind, operationId: number, paymentId: number, result: OperationResult | undefined, actor: Actor, releaseRemainder = false): Promise<{ operation: OperationRow; payment: PaymentRow }> {
   const table = TABLE[kind];
   const { collection, payment } = await lockPayment(tx, paymentId);
   const { rows } = await tx.query<OperationRow>(`SELECT * FROM ${table} WHERE id = $1 FOR UPDATE`, [operationId]);
@@ -138,7 +139,13 @@ export async function recordOutcome(tx: Queryable, kind: OperationKind, operatio
   const next = kind === 'capture' ? capture(stateOf(payment), money) : refund(stateOf(payment), money);
   const s = await tx.query<OperationRow>(`UPDATE ${table} SET status = 'succeeded', gateway_ref = COALESCE($2, gateway_ref), updated_at = now() WHERE id = $1 RETURNING *`, [op.id, result.gatewayRef]);
   await appendHistory(tx, { ...history, to: 'succeeded', gatewayRef: result.gatewayRef });
-  const saved = await savePayment(tx, payment, next, actor, kind === 'capture' ? 'captured' : 'refunded', { amount: op.amount, gatewayStatus: result.gatewayStatus });
+  let saved = await savePayment(tx, payment, next, actor, kind === 'capture' ? 'captured' : 'refunded', { amount: op.amount, gatewayStatus: result.gatewayStatus });
+  if (releaseRemainder && saved.status === 'partially_captured') {
+    // The provider released the rest of the authorization with this capture.
+    saved = await savePayment(tx, saved, cancel(stateOf(saved)), actor, 'remainder_released', {
+      amount: saved.authorized_amount - saved.captured_amount, data: { reason: 'the gateway allows one capture per authorization' },
+    });
+  }
   await syncCollection(tx, collection, actor);
   return { operation: s.rows[0]!, payment: saved };
 }
