@@ -195,3 +195,15 @@ export const Dashboard = Type.Object(
   { title: 'Dashboard', description: 'Payment figures of the last N days. Amounts are integers in minor units of `currency`.' },
 );
 export type Dashboard = Static<typeof Dashboard>;
+
+export const AdminOrderStorages = Type.Object(
+  {
+    items: Type.Array(Type.Object({
+      identifier: Type.String(),
+      title: Type.String(),
+      orderStatuses: Type.Array(Type.String(), { description: 'Identifiers of the storage\'s order statuses, in display order.' }),
+    })),
+  },
+  { title: 'AdminOrderStorages', description: 'Every order storage with its statuses.' },
+);
+export type AdminOrderStorages = Static<typeof AdminOrderStorages>;

@@ -29,3 +29,5 @@ export type AffectedOrders = Static<typeof Panel.AffectedOrders>;
 export type Dashboard = Static<typeof Panel.Dashboard>;
 /** Window of the dashboard, in days. */
 export type DashboardDays = 7 | 30 | 90;
+/** Every order storage with its statuses. */
+export type AdminOrderStorages = Static<typeof Panel.AdminOrderStorages>;

@@ -3,7 +3,7 @@ import type * as AdminContract from '../contract/admin.js';
 import type * as Engine from '../contract/engine.js';
 import type { PaymentSession } from '../contract/payments.js';
 import { seg, type HttpClient, type HttpMethod } from './http-client.js';
-import type { AdminPaymentsListPage, AdminSessionsListPage, AdminSessionsListQuery, AffectedOrders, Dashboard, DashboardDays } from './admin-types.js';
+import type { AdminOrderStorages, AdminPaymentsListPage, AdminSessionsListPage, AdminSessionsListQuery, AffectedOrders, Dashboard, DashboardDays } from './admin-types.js';
 import type {
   AdminPaymentsFilter,
   ApproveRefundBody,
@@ -155,6 +155,11 @@ export class AdminClient {
   getAffectedOrders(marker: string, mappings: StatusMappingsInput): Promise<AffectedOrders> {
     const text = Object.entries(mappings).map(([k, v]) => `${k}:${v ?? ''}`).join(',');
     return this.#call('GET', `/order-storages/${seg(marker)}/status-mappings/affected-orders`, undefined, undefined, [['mappings', text]]);
+  }
+
+  /** Order storages with their statuses. `GET /api/admin/order-storages`. */
+  listOrderStorages(): Promise<AdminOrderStorages> {
+    return this.#call('GET', '/order-storages');
   }
 
   /** Orders of all users, newest first. `GET /api/admin/orders`. */

@@ -96,7 +96,7 @@ export async function affectedOrders(ctx: AppContext, marker: string, changes: R
   const olds = statuses.map((s) => current.mappings[s] ?? null);
   const { rows } = await ctx.db.query<{ id: number; payment_status: string; status_identifier: string | null; target: string | null; total: bigint; currency: string; updated_at: Date; n: number }>(
     `WITH change AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[]) AS c(payment_status, target, old))
-     SELECT o.id, c.payment_status, o.status_identifier, ch.target, o.total, o.currency, o.updated_at, (count(*) OVER ())::int AS n
+     SELECT o.id, ch.payment_status, o.status_identifier, ch.target, o.total, o.currency, o.updated_at, (count(*) OVER ())::int AS n
        FROM orders o
        JOIN order_storages st ON st.id = o.storage_id AND st.identifier = $1
        JOIN payment_collections c ON c.order_id = o.id
@@ -112,5 +112,21 @@ export async function affectedOrders(ctx: AppContext, marker: string, changes: R
       totalMinor: Number(r.total), currency: r.currency.trim(), updatedAt: r.updated_at.toISOString(),
     })),
     total: rows[0]?.n ?? 0,
+  };
+}
+
+/** Order storages with their statuses, for the admin's storage picker. */
+export async function listOrderStorages(ctx: AppContext): Promise<{ items: { identifier: string; title: string; orderStatuses: string[] }[] }> {
+  const { rows } = await ctx.db.query<{ identifier: string; localize_infos: Record<string, { title?: string }> | null; statuses: string[] | null }>(
+    `SELECT st.identifier, st.localize_infos,
+            (SELECT array_agg(os.identifier ORDER BY os.position, os.id) FROM order_statuses os WHERE os.storage_id = st.id) AS statuses
+       FROM order_storages st ORDER BY st.position NULLS LAST, st.id`,
+  );
+  return {
+    items: rows.map((r) => {
+      const infos = r.localize_infos ?? {};
+      const title = (infos as { title?: string }).title ?? infos.en_US?.title ?? r.identifier;
+      return { identifier: r.identifier, title: typeof title === 'string' ? title : r.identifier, orderStatuses: r.statuses ?? [] };
+    }),
   };
 }

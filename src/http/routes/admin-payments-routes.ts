@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { ErrorBody, IdParam, MarkerParam } from '../../contract/common.js';
-import { AdminPaymentsListPage, AdminPaymentsListQuery, AffectedOrders, AffectedOrdersQuery } from '../../contract/admin-panel.js';
+import { AdminOrderStorages, AdminPaymentsListPage, AdminPaymentsListQuery, AffectedOrders, AffectedOrdersQuery } from '../../contract/admin-panel.js';
 import {
   AdminRefundRequestsPage, AdminRefundRequestsQuery, ApproveRefundBody, CaptureBody, HistoryList, OperationResult, Payment, PutStatusMappingsBody, RefundBody,
   RefundDecision, RejectRefundBody, StatusMappings,
@@ -15,7 +15,7 @@ import { operationView, paymentView } from '../../services/engine/payment-views.
 import { approveRefundRequest, rejectRefundRequest } from '../../services/engine/refund-approval.js';
 import { listHistory } from '../../services/history-service.js';
 import { listRefundRequestsForAdmin } from '../../services/refund-request-admin-list.js';
-import { affectedOrders, getStatusMappings, parseMappingChanges, putStatusMappings } from '../../services/status-mapping-service.js';
+import { affectedOrders, getStatusMappings, listOrderStorages, parseMappingChanges, putStatusMappings } from '../../services/status-mapping-service.js';
 import { adminActor } from '../request-principal.js';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
@@ -111,6 +111,10 @@ export function adminPaymentsRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get('/api/admin/order-storages/:marker/status-mappings', {
       config: read, schema: { tags, security, summary: 'Payment status → order status map of a storage', params: MarkerParam, response: { 200: StatusMappings, ...errors } },
     }, async (request) => getStatusMappings(ctx, request.params.marker));
+
+    app.get('/api/admin/order-storages', {
+      config: read, schema: { tags, security, summary: 'Order storages and their statuses', response: { 200: AdminOrderStorages, ...errors } },
+    }, async () => listOrderStorages(ctx));
 
     app.get('/api/admin/order-storages/:marker/status-mappings/affected-orders', {
       config: read, schema: {
