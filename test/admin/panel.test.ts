@@ -128,7 +128,10 @@ describe.skipIf(!HAS_CHROMIUM)('admin panel in a real browser (skipped: needs /u
     await page.getByRole('button', { name: /^Amount/ }).click();
     await expect.poll(() => page.locator('th[aria-sort="descending"]').innerText()).toMatch(/Amount/);
     await screenshot(page, 'payments');
-    await page.getByRole('tab', { name: 'Sessions' }).click();
+    // Tabs follow the ARIA pattern: arrow keys switch them.
+    await page.getByRole('tab', { name: 'Payments' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.getByRole('tab', { name: 'Sessions' }).getAttribute('aria-selected')).toBe('true');
     await page.locator('table[aria-label="Payment sessions"]').waitFor();
     await screenshot(page, 'sessions');
   });
@@ -143,6 +146,12 @@ describe.skipIf(!HAS_CHROMIUM)('admin panel in a real browser (skipped: needs /u
     await page.getByLabel('Reason').fill('Damaged in transit');
     await page.getByRole('button', { name: 'Refund…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Refund payment' });
+    await dialog.waitFor();
+    // Escape cancels without refunding; the keyboard opens it again.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: 'Refund…' }).focus();
+    await page.keyboard.press('Enter');
     await dialog.waitFor();
     expect(await dialog.locator('[data-field="confirm-amount"]').innerText()).toBe(usd(refund));
     await screenshot(page, 'refund-confirm');

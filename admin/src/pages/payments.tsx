@@ -13,9 +13,15 @@ export function PaymentsPage({ query, canWrite }: { query: URLSearchParams; canW
   return (
     <>
       <PageTitle>Payments</PageTitle>
-      <div role="tablist" aria-label="What to list" className="tabs">
-        <button type="button" role="tab" id="tab-payments" aria-selected={tab === 'payments'} aria-controls="panel-list" onClick={() => setTab('payments')}>Payments</button>
-        <button type="button" role="tab" id="tab-sessions" aria-selected={tab === 'sessions'} aria-controls="panel-list" onClick={() => setTab('sessions')}>Sessions</button>
+      <div role="tablist" aria-label="What to list" className="tabs" onKeyDown={(e) => {
+        // The ARIA tabs pattern: arrow keys move between tabs; Tab moves into the panel.
+        if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+        const next = tab === 'payments' ? 'sessions' : 'payments';
+        setTab(next);
+        document.getElementById(`tab-${next}`)?.focus();
+      }}>
+        <button type="button" role="tab" id="tab-payments" aria-selected={tab === 'payments'} tabIndex={tab === 'payments' ? 0 : -1} aria-controls="panel-list" onClick={() => setTab('payments')}>Payments</button>
+        <button type="button" role="tab" id="tab-sessions" aria-selected={tab === 'sessions'} tabIndex={tab === 'sessions' ? 0 : -1} aria-controls="panel-list" onClick={() => setTab('sessions')}>Sessions</button>
       </div>
       <div role="tabpanel" id="panel-list" aria-labelledby={`tab-${tab}`}>
         {tab === 'payments' ? <PaymentsTable /> : <SessionsTable canWrite={canWrite} />}
