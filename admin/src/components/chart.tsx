@@ -33,7 +33,8 @@ export function Chart({ title, xLabel, x, series, format, bars = false, integer 
     const opts: uPlot.Options = {
       width: Math.max(240, el.clientWidth),
       height,
-      legend: { show: true },
+      // uPlot's own legend toggles series on mouse clicks only; a static legend is rendered below.
+      legend: { show: false },
       cursor: { drag: { x: false, y: false } },
       scales: {
         // Bars need half a slot of room at both ends; values start at zero so bars compare.
@@ -69,6 +70,31 @@ export function Chart({ title, xLabel, x, series, format, bars = false, integer 
     <figure className="chart">
       <figcaption>{title}</figcaption>
       <div ref={box} aria-hidden="true" />
+      <ul className="legend" aria-hidden="true">
+        {series.map((s) => <li key={s.label}><Swatch color={s.color} />{s.label}</li>)}
+      </ul>
+      <details>
+        <summary>Numbers of “{title}”</summary>
+        <div className="table-wrap">
+          <table>
+            <thead><tr><th scope="col">{xLabel}</th>{series.map((s) => <th scope="col" key={s.label}>{s.label}</th>)}</tr></thead>
+            <tbody>
+              {x.map((label, i) => (
+                <tr key={label + i}><th scope="row">{label}</th>{series.map((s) => <td key={s.label} className="num">{s.values[i] === null || s.values[i] === undefined ? '—' : format(s.values[i]!)}</td>)}</tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
     </figure>
   );
+}
+
+/** A colour key; the colour is set through the CSSOM (allowed by the panel's CSP, unlike style attributes in markup). */
+function Swatch({ color }: { color: string }) {
+  const ref = useRef<HTMLSpanElement>(null);
+  useEffect(() => {
+    if (ref.current) ref.current.style.backgroundColor = color;
+  }, [color]);
+  return <span ref={ref} className="swatch" />;
 }
