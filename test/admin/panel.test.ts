@@ -2,7 +2,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineTender, type TenderClient } from '../../src/sdk/index.js';
 import { DEMO_EMAIL, DEMO_PASSWORD } from '../support/login.js';
-import { webhooksIdle } from '../support/test-gateway.js';
+import { authorizedPayment, signIn } from '../support/fixtures.js';
+import { testGatewayAccount, webhooksIdle } from '../support/test-gateway.js';
 import { startTender, type TestTender } from '../support/tender.js';
 import { addAdminUser, OWNER, VIEWER } from './admin-users.js';
 import { ensurePanelBuilt, HAS_CHROMIUM, LAPTOP, launchChromium, PHONE, screenshot, signInPanel, watchPage } from './browser.js';
@@ -169,6 +170,42 @@ describe.skipIf(!HAS_CHROMIUM)('admin panel in a real browser (skipped: needs /u
     for (const step of ['session:created', 'payment:created', 'order:status_changed', 'refund:created']) expect(shown, step).toContain(step);
     expect(history.some((h) => h.entity === 'order' && h.to_status === 'paid')).toBe(true);
     await screenshot(page, 'payment-detail');
+  });
+
+  it('captures part of a held payment and cancels another authorization, each after a confirmation', async () => {
+    await testGatewayAccount(t, 'card-manual', 'manual');
+    const created = await order('card-manual');
+    const session = await shop.Payments.createSession(created.id, 'session');
+    const checkout = await context.newPage();
+    await checkout.goto(session.paymentUrl!);
+    await checkout.getByLabel(/card number/i).fill('4242 4242 4242 4242');
+    await checkout.locator('#expiry').fill(`12/${String(new Date().getUTCFullYear() + 2).slice(2)}`);
+    await checkout.locator('#cvc').fill('123');
+    await Promise.all([checkout.waitForURL((u) => !u.pathname.startsWith('/test-gateway/checkout/')), checkout.getByRole('button', { name: /^Pay/ }).click()]);
+    await checkout.close();
+    await webhooksIdle();
+    await expect.poll(async () => (await t.ctx.db.query<{ status: string }>('SELECT status FROM payments WHERE order_id = $1', [created.id])).rows[0]?.status).toBe('authorized');
+    const paymentId = (await t.ctx.db.query<{ id: number }>('SELECT id FROM payments WHERE order_id = $1', [created.id])).rows[0]!.id;
+    await page.goto(`${t.url}/admin/payments/${paymentId}`);
+    await page.getByLabel(/^Capture amount/).fill('100');
+    await page.getByRole('button', { name: 'Capture…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Capture payment' });
+    expect(await dialog.locator('[data-field="confirm-amount"]').innerText()).toBe(usd(10000n));
+    await screenshot(page, 'capture-confirm');
+    await dialog.getByRole('button', { name: `Capture ${usd(10000n)}` }).click();
+    await page.getByText('Capture payment: done.').waitFor();
+    await expect.poll(() => page.locator('[data-field="captured"]').innerText()).toBe(usd(10000n));
+    expect(await page.locator('[data-field="authorized"]').innerText()).toBe(usd(34000n));
+
+    const { userId, token } = await signIn(t, 'held@example.com');
+    const { paymentId: other } = await authorizedPayment(t, userId, token, 1, 1);
+    await page.goto(`${t.url}/admin/payments/${other}`);
+    await page.getByRole('button', { name: 'Cancel payment…' }).click();
+    const cancel = page.getByRole('dialog', { name: 'Cancel payment' });
+    expect(await cancel.innerText()).toContain(usd(34000n));
+    await cancel.getByRole('button', { name: 'Cancel the payment' }).click();
+    await page.getByText('Cancel payment: done.').waitFor();
+    await expect.poll(async () => (await t.ctx.db.query<{ status: string }>('SELECT status FROM payments WHERE id = $1', [other])).rows[0]?.status).toBe('canceled');
   });
 
   it('approves one refund request (in part) and rejects another with a note', async () => {
