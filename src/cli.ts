@@ -6,6 +6,8 @@ import { loadConfig } from './config.js';
 import type { AppContext } from './context.js';
 import { randomToken } from './crypto.js';
 import { buildApp } from './http/app.js';
+import { loadJobConfig } from './jobs/job-config.js';
+import { startJobs } from './jobs/runner.js';
 import { createLogger } from './logger.js';
 import { openContext } from './runtime.js';
 import { reconcile } from './services/engine/reconcile.js';
@@ -16,7 +18,8 @@ import { createAdminToken, createAppToken } from './services/tokens.js';
 
 const USAGE = `Usage: tender <command>
 
-  start                       migrate, (demo mode) seed the demo project, and serve HTTP
+  start [--no-jobs]           migrate, (demo mode) seed the demo project, serve HTTP and run
+                              the job runner (webhooks, scheduled jobs; off with --no-jobs or TENDER_JOBS=0)
   migrate                     apply database migrations and exit
   seed FILE                   load a project (catalog, forms, accounts, storages, users) from JSON
   token create NAME           create an app token (x-app-token) for a storefront
@@ -35,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { role: { type: 'string' }, password: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { role: { type: 'string' }, password: { type: 'string' }, help: { type: 'boolean', short: 'h' }, 'no-jobs': { type: 'boolean' } },
   });
   const [command, sub, arg] = positionals;
   if (values.help || !command) {
@@ -45,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   const log = createLogger(command === 'start' ? config.logLevel : 'warn');
 
-  if (command === 'start') return start(config, log);
+  if (command === 'start') return start(config, log, !values['no-jobs'] && process.env.TENDER_JOBS !== '0');
 
   const ctx = await openContext(config, log);
   try {
@@ -146,7 +149,7 @@ async function ensureDemo(ctx: AppContext): Promise<DemoTokens> {
   }
 }
 
-async function start(config: ReturnType<typeof loadConfig>, log: ReturnType<typeof createLogger>): Promise<number> {
+async function start(config: ReturnType<typeof loadConfig>, log: ReturnType<typeof createLogger>, runJobs: boolean): Promise<number> {
   const ctx = await openContext(config, log);
   const demo = config.demo ? await ensureDemo(ctx) : undefined;
   const app = await buildApp(ctx);
@@ -156,6 +159,7 @@ async function start(config: ReturnType<typeof loadConfig>, log: ReturnType<type
     // PORT=0 picks a free port: report (and build payment links with) the real one.
     config.publicUrl = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
   }
+  const jobs = runJobs ? await startJobs(ctx, loadJobConfig()) : undefined;
   const lines = [
     `Tender is running (${ctx.db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'}).`,
     `URL: ${config.publicUrl}`,
@@ -177,6 +181,7 @@ async function start(config: ReturnType<typeof loadConfig>, log: ReturnType<type
     if (closing) return;
     closing = true;
     log.info({ signal }, 'shutting down');
+    await jobs?.stop();
     await app.close();
     await ctx.db.close();
     process.exit(0);

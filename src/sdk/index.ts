@@ -120,6 +120,7 @@ export { AuthProviderClient, type SignUpInput } from './auth-provider.js';
 export { OrdersClient, type CreateOrderInput, type UpdateOrderInput } from './orders.js';
 export { PaymentsClient } from './payments.js';
 export { AdminClient } from './admin.js';
+export { verifyWebhook, WebhookSignatureError, type TenderWebhookEvent, type WebhookSignatureFailure } from './verify-webhook.js';
 export type { CapturePaymentInput, RefundPaymentInput } from './payments-lifecycle.js';
 export type { MedusaCollectionInput, MedusaSessionInput } from './payment-collections.js';
 export {

@@ -4,6 +4,8 @@ import { loadConfig, type TenderConfig } from '../../src/config.js';
 import type { AppContext } from '../../src/context.js';
 import { KeyRing } from '../../src/crypto.js';
 import { buildApp } from '../../src/http/app.js';
+import { DEFAULT_JOB_CONFIG, withOverrides, type JobConfigOverrides } from '../../src/jobs/job-config.js';
+import { startJobs, type JobRunner } from '../../src/jobs/runner.js';
 import { createLogger } from '../../src/logger.js';
 import { openContext } from '../../src/runtime.js';
 import { DEMO_PROJECT_PATH, loadProjectFile, seedProject, type ProjectFile } from '../../src/services/project-seed.js';
@@ -20,6 +22,8 @@ export interface TestTender {
   appToken: string;
   adminToken: string;
   database: TestDatabase;
+  /** The job runner, when started with `jobs`. */
+  jobs?: JobRunner;
   /** Every log line written so far (JSON strings), for assertions that nothing leaks. */
   logs: string[];
   close(): Promise<void>;
@@ -32,6 +36,8 @@ export interface StartOptions {
   database?: TestDatabase;
   now?: () => Date;
   config?: Partial<TenderConfig>;
+  /** Run the job runner (webhook delivery, scheduled jobs) too; off by default. */
+  jobs?: boolean | JobConfigOverrides;
 }
 
 /** A real, listening Tender on a fresh database, seeded with the demo project. */
@@ -67,6 +73,7 @@ export async function startTender(options: StartOptions = {}): Promise<TestTende
   const port = typeof address === 'object' && address ? address.port : 0;
   const url = `http://127.0.0.1:${port}`;
   ctx.config.publicUrl = url;
+  const jobs = options.jobs ? await startJobs(ctx, withOverrides(DEFAULT_JOB_CONFIG, options.jobs === true ? {} : options.jobs)) : undefined;
   let closed = false;
   return {
     ctx,
@@ -75,10 +82,12 @@ export async function startTender(options: StartOptions = {}): Promise<TestTende
     appToken,
     adminToken,
     database,
+    jobs,
     logs,
     async close() {
       if (closed) return;
       closed = true;
+      await jobs?.stop();
       await app.close();
       await db.close();
       if (!options.database) await database.drop();

@@ -7,7 +7,9 @@ import { adminPanelRoutes } from './admin-panel-routes.js';
 import { adminPaymentsRoutes } from './admin-payments-routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { adminVerifyRoutes } from './admin-verify-routes.js';
+import { adminWebhooksRoutes } from './admin-webhooks-routes.js';
 import { authProviderRoutes } from './auth-provider-routes.js';
+import { eventsRoutes } from './events-routes.js';
 import { lifecycleRoutes } from './lifecycle-routes.js';
 import { ordersRoutes } from './orders-routes.js';
 import { paymentsRoutes } from './payments-routes.js';
@@ -26,6 +28,8 @@ export const routeModules: ((ctx: AppContext) => FastifyPluginAsync)[] = [
   adminVerifyRoutes,
   testGatewayRoutes,
   adminAccountsRoutes,
+  adminWebhooksRoutes,
+  eventsRoutes,
   adminAuthRoutes,
   adminDashboardRoutes,
   adminPanelRoutes,
