@@ -9,6 +9,7 @@ import { PaymentDetailPage } from './pages/payment-detail.js';
 import { PaymentsPage } from './pages/payments.js';
 import { RefundRequestsPage } from './pages/refund-requests.js';
 import { StatusesPage } from './pages/statuses.js';
+import { WebhooksPage } from './pages/webhooks.js';
 
 const NAV: [string, string][] = [
   ['/', 'Dashboard'],
@@ -16,6 +17,7 @@ const NAV: [string, string][] = [
   ['/refund-requests', 'Refund requests'],
   ['/accounts', 'Accounts'],
   ['/statuses', 'Statuses'],
+  ['/webhooks', 'Webhooks'],
 ];
 
 export function App() {
@@ -98,6 +100,8 @@ function Page({ path, query, canWrite }: { path: string; query: URLSearchParams;
       return <AccountsPage canWrite={canWrite} />;
     case '/statuses':
       return <StatusesPage canWrite={canWrite} />;
+    case '/webhooks':
+      return <WebhooksPage canWrite={canWrite} />;
     default:
       return <p>Page not found. <Link to="/">Back to the dashboard</Link></p>;
   }

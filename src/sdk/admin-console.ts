@@ -8,6 +8,7 @@
  */
 import { AdminAccountsClient } from './admin-accounts.js';
 import { AdminAuthClient, type CsrfHolder } from './admin-auth.js';
+import { AdminWebhooksClient } from './admin-webhooks.js';
 import { AdminClient } from './admin.js';
 import { HttpClient, type FetchLike } from './http-client.js';
 
@@ -27,6 +28,8 @@ export interface TenderAdmin {
   Admin: AdminClient;
   /** Payment accounts. */
   Accounts: AdminAccountsClient;
+  /** Webhook endpoints, deliveries, events, replays. */
+  Webhooks: AdminWebhooksClient;
 }
 
 /**
@@ -59,11 +62,15 @@ export function defineTenderAdmin(url: string, config: TenderAdminConfig = {}): 
     Auth: new AdminAuthClient(transport(0), csrf),
     Admin: new AdminClient(http),
     Accounts: new AdminAccountsClient(http),
+    Webhooks: new AdminWebhooksClient(http),
   };
 }
 
-export { AdminAuthClient, AdminAccountsClient, AdminClient };
+export { AdminAuthClient, AdminAccountsClient, AdminWebhooksClient, AdminClient };
 export type * from './admin-types.js';
 export type { AdminAccount, AdminAccountsList, CreateAccountBody, UpdateAccountBody, TestConnectionResult } from './admin-accounts.js';
+export type {
+  WebhookEndpoint, WebhookEndpointWithSecret, WebhookDelivery, WebhookDeliveryList, ReplayResult, TenderEventItem, EventsPage,
+} from './admin-webhooks.js';
 export type { AdminOrdersPage, AdminRefundRequestsPage } from './admin.js';
 export { TenderApiError, TenderNetworkError } from './errors.js';

@@ -2,7 +2,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineTender, type TenderClient } from '../../src/sdk/index.js';
 import { DEMO_EMAIL, DEMO_PASSWORD } from '../support/login.js';
-import { authorizedPayment, signIn } from '../support/fixtures.js';
+import { startReceiver } from '../jobs/receiver.js';
+import { authorizedPayment, paidCashOrder, signIn } from '../support/fixtures.js';
 import { testGatewayAccount, webhooksIdle } from '../support/test-gateway.js';
 import { startTender, type TestTender } from '../support/tender.js';
 import { addAdminUser, OWNER, VIEWER } from './admin-users.js';
@@ -24,7 +25,8 @@ describe.skipIf(!HAS_CHROMIUM)('admin panel in a real browser (skipped: needs /u
 
   beforeAll(async () => {
     await ensurePanelBuilt();
-    t = await startTender();
+    // The job runner delivers webhooks; deliveries give up after half a second so that a failure shows quickly.
+    t = await startTender({ jobs: { webhooks: { backoff: { baseMs: 50, capMs: 100, retryForMs: 500 }, fanoutIntervalMs: 100, timeoutMs: 2_000 }, pollingIntervalSeconds: 0.5 } });
     await addAdminUser(t, OWNER.email, OWNER.password, 'owner');
     await addAdminUser(t, VIEWER.email, VIEWER.password, 'viewer');
     browser = await launchChromium();
@@ -281,6 +283,48 @@ describe.skipIf(!HAS_CHROMIUM)('admin panel in a real browser (skipped: needs /u
     }
   });
 
+  it('adds a webhook endpoint, shows a failed delivery, and replays it', async () => {
+    let healthy = false;
+    const rx = await startReceiver(() => (healthy ? { status: 200 } : { status: 500, body: 'receiver down' }));
+    try {
+      await nav('Webhooks');
+      await page.getByLabel('Endpoint URL').fill(`${rx.url}/tender-hooks`);
+      await page.getByRole('button', { name: 'Add endpoint' }).click();
+      await expect.poll(() => page.locator('[data-field="secret"]').innerText()).toMatch(/^whsec_/);
+      const endpointId = Number(await page.locator('tr[data-endpoint-id]').last().getAttribute('data-endpoint-id'));
+      // An event after the endpoint exists: a cash order paid through the admin API.
+      const { userId, token } = await signIn(t, 'hooks@example.com');
+      await paidCashOrder(t, userId, token, 1, 1);
+      await expect.poll(async () => (await t.ctx.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM webhook_deliveries WHERE endpoint_id = $1 AND status = 'failed'", [endpointId])).rows[0]!.n, { timeout: 20_000 }).toBeGreaterThan(0);
+      // Three deliveries in a row failed: Tender disabled the endpoint. Enable it, then replay the failures.
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await expect.poll(() => page.locator(`tr[data-endpoint-id="${endpointId}"]`).innerText()).toMatch(/disabled: /);
+      await page.getByLabel('Only failures').check();
+      await expect.poll(() => page.locator('table[aria-label="Deliveries"] tbody tr').first().innerText()).toMatch(/failed/);
+      await screenshot(page, 'webhooks-failed');
+      healthy = true;
+      await page.getByRole('button', { name: `Enable ${rx.url}/tender-hooks` }).click();
+      await expect.poll(() => page.locator(`tr[data-endpoint-id="${endpointId}"]`).innerText()).toMatch(/enabled/);
+      const failedCount = (await t.ctx.db.query<{ n: number }>("SELECT count(*)::int AS n FROM webhook_deliveries WHERE endpoint_id = $1 AND status = 'failed'", [endpointId])).rows[0]!.n;
+      await page.getByRole('button', { name: 'Replay failed…' }).click();
+      await page.getByRole('dialog', { name: 'Replay failed deliveries' }).getByRole('button', { name: 'Replay failed' }).click();
+      await page.getByText(`Replayed ${failedCount} deliveries.`).waitFor();
+      await expect.poll(async () => (await t.ctx.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM webhook_deliveries WHERE endpoint_id = $1 AND status <> 'succeeded'", [endpointId])).rows[0]!.n, { timeout: 20_000 }).toBe(0);
+      // One more replay of a single (now delivered) event, from its row.
+      await page.getByLabel('Only failures').uncheck();
+      const row = page.locator('table[aria-label="Deliveries"] tbody tr').first();
+      await expect.poll(() => row.innerText()).toMatch(/succeeded/);
+      await row.getByRole('button', { name: /^Replay delivery/ }).click();
+      await page.getByRole('dialog', { name: /^Replay / }).getByRole('button', { name: 'Replay' }).click();
+      await page.getByText('Replayed: 1 delivery queued.').waitFor();
+      await screenshot(page, 'webhooks');
+    } finally {
+      await rx.close();
+    }
+  });
+
   it('lets a viewer (signed in with the keyboard) see every page at phone width while the server refuses its writes with 403', async () => {
     const phone = await browser.newContext({ viewport: PHONE, locale: 'en-US', timezoneId: 'UTC', isMobile: true, hasTouch: true });
     const v = await phone.newPage();
@@ -294,7 +338,7 @@ describe.skipIf(!HAS_CHROMIUM)('admin panel in a real browser (skipped: needs /u
     await v.keyboard.type(VIEWER.password);
     await v.keyboard.press('Enter');
     await v.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    for (const [path, name] of [['/', 'dashboard'], ['/payments', 'payments'], [`/payments/${paidPaymentId}`, 'payment-detail'], ['/refund-requests', 'refund-requests'], ['/accounts', 'accounts'], ['/statuses', 'statuses']] as const) {
+    for (const [path, name] of [['/', 'dashboard'], ['/payments', 'payments'], [`/payments/${paidPaymentId}`, 'payment-detail'], ['/refund-requests', 'refund-requests'], ['/accounts', 'accounts'], ['/statuses', 'statuses'], ['/webhooks', 'webhooks']] as const) {
       await v.goto(`${t.url}/admin${path}`);
       await v.getByRole('heading', { level: 1 }).first().waitFor();
       await v.getByText('Loading', { exact: false }).first().waitFor({ state: 'detached' }).catch(() => undefined);
@@ -318,7 +362,7 @@ describe.skipIf(!HAS_CHROMIUM)('admin panel in a real browser (skipped: needs /u
         ['POST', '/api/admin/refund-requests/1/approve', {}], ['POST', '/api/admin/refund-requests/1/reject', { note: 'x' }],
         ['PUT', '/api/admin/order-storages/orders/status-mappings', { mappings: { completed: 'inProgress' } }],
         ['POST', '/api/admin/accounts', { identifier: 'x', type: 'test', title: 'x' }], ['PATCH', '/api/admin/accounts/1', { title: 'y' }],
-        ['POST', '/api/admin/accounts/1/test-connection', undefined],
+        ['POST', '/api/admin/accounts/1/test-connection', undefined], ['POST', '/api/admin/webhook-endpoints', { url: 'http://127.0.0.1:9/x', eventTypes: ['*'] }],
       ];
       const out: string[] = [];
       for (const [method, url, body] of calls) {
