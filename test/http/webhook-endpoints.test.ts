@@ -99,15 +99,15 @@ describe('webhook endpoints (admin API)', () => {
     expect((await api(t)('GET', '/api/admin/webhook-endpoints', undefined, { authorization: '' })).status).toBe(401);
   });
 
-  // Bug report for the idempotency plugin (src/http/plugins/idempotency.ts, not ours): a POST
-  // with an Idempotency-Key stores the whole answer in idempotency_keys.response_body, in plain
-  // text, for 24 h — here the one-time webhook secret (the SDK sends a key on every POST). Fix
-  // suggestion: a route option (e.g. `config: { idempotency: 'seal' }`) that seals stored bodies
-  // with ctx.keys, or answers a replay without the secret.
-  it.fails('does not keep the one-time secret in plain text in the idempotency store', async () => {
+  // Stored idempotent answers are sealed at rest (src/http/plugins/idempotency.ts); a replay
+  // with the same key still answers the same body.
+  it('does not keep the one-time secret in plain text in the idempotency store', async () => {
     const res = await call('POST', '/api/admin/webhook-endpoints', { url: 'https://i.example.com/', eventTypes: ['*'] }, { 'idempotency-key': 'create-endpoint-1' });
     expect(res.status).toBe(201);
     const { rows } = await t.ctx.db.query<{ response_body: string }>("SELECT response_body FROM idempotency_keys WHERE key = 'create-endpoint-1'");
     expect(rows[0]?.response_body ?? '').not.toContain(res.body.secret);
+    expect(rows[0]?.response_body).toMatch(/^v1\./);
+    const again = await call('POST', '/api/admin/webhook-endpoints', { url: 'https://i.example.com/', eventTypes: ['*'] }, { 'idempotency-key': 'create-endpoint-1' });
+    expect([again.status, again.body.secret, again.headers.get('idempotent-replayed')]).toEqual([201, res.body.secret, 'true']);
   });
 });

@@ -10,6 +10,7 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const LEASE_SEC = 60;
 /** How long a concurrent duplicate waits for the first request's result before answering 409. */
 const WAIT_MS = 15_000;
+const SEAL_PURPOSE = 'idempotency-responses';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -68,7 +69,7 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void
       if (row.request_hash !== hash) {
         throw new PaymentsError('idempotency_conflict', 'This Idempotency-Key was already used with different parameters; use a new key for a new request');
       }
-      if (row.status === 'completed') return replay(reply, row);
+      if (row.status === 'completed') return replay(reply, row, ctx);
       if (row.expired) {
         // The process that held the key died mid-request: take it over and run again.
         const taken = await ctx.db.query(
@@ -97,10 +98,13 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void
       return payload;
     }
     const body = typeof payload === 'string' ? payload : payload === undefined || payload === null ? '' : JSON.stringify(payload);
+    // Sealed at rest: a stored answer can carry a refresh token, a client secret or a one-time
+    // webhook signing secret, none of which may sit in the database in clear text.
+    const sealed = ctx.keys.seal(body, SEAL_PURPOSE);
     await ctx.db.query(
       `UPDATE idempotency_keys SET status = 'completed', response_status = $3, response_body = $4, completed_at = now()
         WHERE scope = $1 AND key = $2`,
-      [idem.scope, idem.key, reply.statusCode, body],
+      [idem.scope, idem.key, reply.statusCode, sealed],
     );
     return payload;
   });
@@ -115,12 +119,12 @@ async function readKey(ctx: AppContext, scope: string, key: string): Promise<Key
   return rows[0];
 }
 
-function replay(reply: FastifyReply, row: KeyRow): FastifyReply {
+function replay(reply: FastifyReply, row: KeyRow, ctx: AppContext): FastifyReply {
   return reply
     .status(row.response_status ?? 200)
     .header('idempotent-replayed', 'true')
     .type('application/json')
-    .send(row.response_body ?? '');
+    .send(row.response_body ? ctx.keys.open(row.response_body, SEAL_PURPOSE) : '');
 }
 
 function requestHash(request: FastifyRequest): string {
