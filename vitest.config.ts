@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The reliability suite has its own config and command (npm run test:reliability).
+    exclude: [...configDefaults.exclude, 'test/reliability/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // PGlite instances are heavy (WASM, ~100 MB each); two workers fit the 2-core machine.

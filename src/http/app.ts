@@ -3,11 +3,12 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { AppContext } from '../context.js';
-import { registerErrorHandling } from './error-handler.js';
+import { frameworkErrorHandler, registerErrorHandling } from './error-handler.js';
 import { registerJsonParser } from './json-parser.js';
 import { registerAuthentication } from './plugins/authenticate.js';
 import { registerCardDataGuard } from './plugins/card-data-guard.js';
 import { registerIdempotency } from './plugins/idempotency.js';
+import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { routeModules } from './routes/index.js';
 
 export interface BuildAppOptions {
@@ -25,11 +26,13 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: false, maxParamLength: 200 },
+    frameworkErrors: frameworkErrorHandler,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, useDefaults: true, allErrors: false } },
   });
 
   registerErrorHandling(app);
   registerJsonParser(app);
+  await registerSecurityHeaders(app, ctx);
   app.addHook('onSend', async (request, reply, payload) => {
     void reply.header('x-request-id', request.id);
     return payload;

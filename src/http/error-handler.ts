@@ -61,6 +61,17 @@ export function toPaymentsError(err: unknown): PaymentsError | undefined {
   return undefined;
 }
 
+/**
+ * Errors Fastify raises before routing (a malformed percent-encoding, a path parameter over
+ * `maxParamLength`) bypass the error handler and would answer Fastify's own body: give them the
+ * one error body too. The message never echoes the URL (it may hold anything, even a card number).
+ */
+export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long' : 'The URL is not valid (check its percent-encoding)';
+  // Sent before routing, so no onSend hook runs: set the request id header here.
+  void reply.status(400).header('x-request-id', request.id).type('application/json').send(errorBody(request, new PaymentsError('bad_request', message)));
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     let mapped = toPaymentsError(err);
