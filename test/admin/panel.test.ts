@@ -84,6 +84,26 @@ describe.skipIf(!HAS_CHROMIUM)('admin panel in a real browser (skipped: needs /u
     expect(rows[0]).toMatchObject({ type: 'test', session_lifetime_sec: 1800, success_url: `${t.url}/shop/thanks` });
     // Which storages offer an account is part of the project file (`tender seed`), not of the panel.
     await t.ctx.db.query("INSERT INTO order_storage_accounts (storage_id, account_id) SELECT id, $1 FROM order_storages WHERE identifier = 'orders'", [rows[0]!.id]);
+    // A Stripe account: its keys are write-only, shown masked once saved, and kept when left empty on edit.
+    const secretKey = 'sk_test_FAKEa1b2c3d4e5f6g7h8i9j0KEY9';
+    await page.getByRole('button', { name: 'New account' }).click();
+    await page.getByLabel('Identifier').fill('stripe-eu');
+    await page.getByLabel('Name').fill('Stripe EU');
+    await page.getByLabel('Type').selectOption('stripe');
+    await page.getByLabel('Cancel URL').fill(`${t.url}/shop/cart`);
+    await page.getByLabel('secretKey').fill(secretKey);
+    await page.getByLabel('webhookSecret').fill('whsec_fakeSigningSecret1234');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('Account stripe-eu saved.').waitFor();
+    const stripeRow = page.locator('tr[data-account="stripe-eu"]');
+    await expect.poll(() => stripeRow.innerText()).toContain('••••KEY9');
+    expect(await page.content()).not.toContain(secretKey);
+    await stripeRow.getByRole('button', { name: 'Edit stripe-eu' }).click();
+    await page.getByLabel('Name').fill('Stripe Europe');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Account stripe-eu saved.').waitFor();
+    await expect.poll(() => stripeRow.innerText()).toMatch(/Stripe Europe[\s\S]*••••KEY9/);
+    expect(await stripeRow.getByRole('button', { name: 'Test connection of stripe-eu' }).count()).toBe(1);
     await screenshot(page, 'accounts');
   });
 
