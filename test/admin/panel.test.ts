@@ -280,6 +280,22 @@ describe.skipIf(!HAS_CHROMIUM)('admin panel in a real browser (skipped: needs /u
     await screenshot(page, 'refund-requests-decided');
   });
 
+  it('shows which existing orders a mapping change concerns before it is saved', async () => {
+    await nav('Statuses');
+    await page.getByLabel('completed', { exact: true }).selectOption('inProgress');
+    const { rows } = await t.ctx.db.query<{ id: number }>(
+      `SELECT o.id FROM orders o JOIN order_storages s ON s.id = o.storage_id AND s.identifier = 'orders'
+         JOIN payment_collections c ON c.order_id = o.id
+        WHERE c.status = 'completed' AND o.status_identifier IS DISTINCT FROM 'inProgress' ORDER BY o.id DESC`);
+    expect(rows.length).toBeGreaterThan(0);
+    await page.getByRole('heading', { name: `${rows.length} existing order${rows.length === 1 ? '' : 's'} affected` }).waitFor();
+    const shown = await page.locator('table[aria-label="Affected orders"] tbody tr').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-order-id'))));
+    expect(shown).toEqual(rows.map((r) => r.id));
+    await screenshot(page, 'statuses-affected');
+    await page.getByRole('button', { name: 'Undo changes' }).click();
+    await page.getByText('No unsaved changes.').waitFor();
+  });
+
   it('shows dashboard totals equal to the sums SQL computes over the same data, for 7, 30 and 90 days', async () => {
     await nav('Dashboard');
     for (const days of [7, 30, 90]) {
