@@ -31,6 +31,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   });
 
   registerErrorHandling(app);
+  registerBodyDeadline(app, 30_000);
   registerJsonParser(app);
   await registerSecurityHeaders(app, ctx);
   app.addHook('onSend', async (request, reply, payload) => {
@@ -73,4 +74,27 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
 
   for (const mod of routeModules) await app.register(mod(ctx));
   return app;
+}
+
+/**
+ * Node's requestTimeout stops at the headers here: a client that sends its body one byte at a
+ * time would hold its connection (and a parser) forever. Every request gets `ms` to arrive in
+ * full; after that its socket is closed.
+ */
+function registerBodyDeadline(app: FastifyInstance, ms: number): void {
+  const timers = new WeakMap<object, NodeJS.Timeout>();
+  app.addHook('onRequest', async (request) => {
+    const raw = request.raw;
+    if (raw.complete) return;
+    const timer = setTimeout(() => {
+      if (!raw.complete) raw.socket?.destroy();
+    }, ms);
+    timer.unref();
+    timers.set(request, timer);
+    raw.once('end', () => clearTimeout(timer));
+  });
+  app.addHook('onResponse', async (request) => {
+    const timer = timers.get(request);
+    if (timer) clearTimeout(timer);
+  });
 }

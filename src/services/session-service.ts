@@ -74,7 +74,11 @@ export async function createSession(ctx: AppContext, userId: number, input: Crea
     for (const s of open) {
       const expired = s.expires_at !== null && s.expires_at <= now;
       if (!expired && s.account_id === account.id && s.type === input.type && s.automatic_tax === (input.automaticTaxEnabled ?? false)) {
-        return { session: { ...s, payment_status: null }, account, fresh: false };
+        // An open session whose gateway set-up never finished (a concurrent create still on its
+        // way, or a process that died in between) is set up again: the provider call is
+        // idempotent (key tender-session-<id>), so this never makes a second checkout.
+        const unset = !gatewayFor(account.type).localInitiate && s.gateway_ref === null;
+        return { session: { ...s, payment_status: null }, account, fresh: unset };
       }
       await moveSession(tx, s, expired ? 'expired' : 'canceled', actor, expired ? undefined : { reason: 'replaced by a new session' });
     }

@@ -31,7 +31,7 @@ describe('known engine bugs (reproductions)', () => {
   // card_declined / resource_missing ("No test gateway intent for this session") forever.
   // SHOULD: an open session whose gateway_ref is still NULL is initiated again (initiateRemote
   // is idempotent: its provider key is `tender-session-<id>`), or the caller waits for it.
-  it.fails('a session whose gateway initiate was never recorded is initiated when the order asks for it again', async () => {
+  it('a session whose gateway initiate was never recorded is initiated when the order asks for it again', async () => {
     const real = gatewayFor('test');
     let release: () => void = () => undefined;
     const held = new Promise<void>((r) => (release = r));

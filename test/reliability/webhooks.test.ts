@@ -65,7 +65,7 @@ describe('webhooks: forged, stale, replayed and cross-account signatures are nev
       ['several wrong v1 values', () => post(a, refundEvent('multi'), `t=${now()},v1=${'0'.repeat(64)},v1=${'f'.repeat(64)}`)],
       ['stale by 301 s', () => { const body = refundEvent('stale'); return post(a, body, sign(a, body, now() - 301)); }],
       ['stale by a day', () => { const body = refundEvent('old'); return post(a, body, sign(a, body, now() - 86_400)); }],
-      ['from the future', () => { const body = refundEvent('future'); return post(a, body, sign(a, body, now() + 301)); }],
+      ['from the future', () => { const body = refundEvent('future'); return post(a, body, sign(a, body, now() + 400)); }], // +400 s: still outside the 300 s tolerance on a loaded machine
       ['timestamp re-written on a signed body', () => { const body = refundEvent('retimed'); return post(a, body, sign(a, body, now() - 3600).replace(/^t=\d+/, `t=${now()}`)); }],
       ['A-signed event sent to B', () => { const body = refundEvent('a-to-b'); return post(b, body, sign(a, body)); }],
       ["A's event re-signed with B's secret", () => { const body = refundEvent('resigned'); return post(b, body, sign(b, body)); }],

@@ -205,7 +205,10 @@ async function applyCaptured(tx: Queryable, t: ApplyTarget, a: Extract<GatewayEv
   if (p.status !== 'authorized' && p.status !== 'partially_captured') return { result: 'duplicate', paymentId: p.id, detail: `payment is ${p.status}` };
   const next = capture(stateOf(p), a.amount);
   if (pending.rows[0]) {
-    await tx.query(`UPDATE captures SET status = 'succeeded', gateway_ref = COALESCE(gateway_ref, $2), updated_at = now() WHERE id = $1`, [pending.rows[0].id, a.operationRef]);
+    await tx.query(
+      `UPDATE captures SET status = 'succeeded', updated_at = now(),
+          gateway_ref = COALESCE(gateway_ref, CASE WHEN EXISTS (SELECT 1 FROM captures o WHERE o.payment_id = $3 AND o.gateway_ref = $2 AND o.id <> $1) THEN NULL ELSE $2 END)
+        WHERE id = $1`, [pending.rows[0].id, a.operationRef, p.id]);
     await appendHistory(tx, { entity: 'capture', entityId: pending.rows[0].id, action: 'status_changed', from: 'pending', to: 'succeeded', amount: a.amount.amount, currency: p.currency, orderId: p.order_id, collectionId: p.collection_id, sessionId: p.session_id, paymentId: p.id, actor, gatewayRef: a.operationRef });
   } else {
     const { rows } = await tx.query<{ id: number }>(
@@ -232,7 +235,10 @@ async function applyRefunded(tx: Queryable, t: ApplyTarget, a: Extract<GatewayEv
   );
   const next = refund(stateOf(p), a.amount);
   if (pending.rows[0]) {
-    await tx.query(`UPDATE refunds SET status = 'succeeded', gateway_ref = COALESCE(gateway_ref, $2), updated_at = now() WHERE id = $1`, [pending.rows[0].id, a.operationRef]);
+    await tx.query(
+      `UPDATE refunds SET status = 'succeeded', updated_at = now(),
+          gateway_ref = COALESCE(gateway_ref, CASE WHEN EXISTS (SELECT 1 FROM refunds o WHERE o.payment_id = $3 AND o.gateway_ref = $2 AND o.id <> $1) THEN NULL ELSE $2 END)
+        WHERE id = $1`, [pending.rows[0].id, a.operationRef, p.id]);
     await appendHistory(tx, { entity: 'refund', entityId: pending.rows[0].id, action: 'status_changed', from: 'pending', to: 'succeeded', amount: a.amount.amount, currency: p.currency, orderId: p.order_id, collectionId: p.collection_id, sessionId: p.session_id, paymentId: p.id, actor, gatewayRef: a.operationRef });
   } else {
     const { rows } = await tx.query<{ id: number }>(

@@ -137,7 +137,13 @@ export async function recordOutcome(tx: Queryable, kind: OperationKind, operatio
   }
   const money = { amount: op.amount, currency: op.currency.trim() };
   const next = kind === 'capture' ? capture(stateOf(payment), money) : refund(stateOf(payment), money);
-  const s = await tx.query<OperationRow>(`UPDATE ${table} SET status = 'succeeded', gateway_ref = COALESCE($2, gateway_ref), updated_at = now() WHERE id = $1 RETURNING *`, [op.id, result.gatewayRef]);
+  // Two in-flight operations of the same amount can be matched to each other's webhooks; the
+  // money is the same either way, so a provider reference already taken by the twin is left off
+  // rather than recorded twice.
+  const s = await tx.query<OperationRow>(
+    `UPDATE ${table} SET status = 'succeeded', updated_at = now(),
+        gateway_ref = COALESCE(gateway_ref, CASE WHEN EXISTS (SELECT 1 FROM ${table} o WHERE o.payment_id = $3 AND o.gateway_ref = $2 AND o.id <> $1) THEN NULL ELSE $2 END)
+      WHERE id = $1 RETURNING *`, [op.id, result.gatewayRef, paymentId]);
   await appendHistory(tx, { ...history, to: 'succeeded', gatewayRef: result.gatewayRef });
   let saved = await savePayment(tx, payment, next, actor, kind === 'capture' ? 'captured' : 'refunded', { amount: op.amount, gatewayStatus: result.gatewayStatus });
   if (releaseRemainder && saved.status === 'partially_captured') {
