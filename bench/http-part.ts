@@ -1,0 +1,297 @@
+/**
+ * Parts 3 and 4 on one engine, over loopback with 32 connections:
+ * - Tender (child process, fresh database): the storefront flow — authenticated createOrder,
+ *   then createSession for that order on the test gateway — then getSessions pages of 30 rows,
+ *   then signed test-gateway webhooks ingested (verify + dedupe + apply);
+ * - the floor (another child, another fresh database): a bare Fastify route doing one INSERT and
+ *   one doing one SELECT of 30 rows, through the raw driver.
+ */
+import { formatSummary, type ProfileSummary } from './cpu-profile.js';
+import { freshDatabase, type Engine, type FreshDatabase } from './databases.js';
+import { durableCommits, subTally, type Component, type Tally, type TraceEntry } from './counting-db.js';
+import { httpLoad, httpLoadRaw, summarizeHttp, type HttpResult, type LoadOptions, type RawHttp } from './http-load.js';
+import { procPeakRssMb } from './measure.js';
+import { openPgCpu, type PgCpu } from './pg-cpu.js';
+import type { SessionForWebhook } from './server.js';
+import { startServer, type ServerProcess } from './server-process.js';
+import { sessionEvents, type SignedEvent } from './webhook-events.js';
+
+export interface RouteProbe {
+  route: string;
+  status: number;
+  /** Response body size. */
+  bytes: number;
+  tenderStatements: number;
+  tenderCommits: number;
+  gatewayStatements: number;
+  gatewayCommits: number;
+  /** Every statement of this one request: `component | tx | sql`. */
+  sql: string[];
+}
+
+export interface HttpReport {
+  engine: Engine;
+  storefront: HttpResult & { flowsPerSec: number };
+  getSessions: HttpResult;
+  webhooks: HttpResult & { events: number };
+  bareInsert: HttpResult;
+  bareSelect: HttpResult;
+  /** One request of each kind, alone, with its statements counted and listed. */
+  probes: RouteProbe[];
+  /** VmHWM of the Tender server over its whole life (startup and every phase). */
+  tenderServerPeakRssMb: number;
+  /** The Tender server's memory after a forced full GC, after start and after each phase. */
+  retained: { after: string; heapUsedMb: number; externalMb: number; rssMb: number }[];
+  bareServerPeakRssMb: number;
+  profiles: Record<string, ProfileSummary>;
+}
+
+export interface HttpOptions {
+  /** The compiled bench/server.js (bench/compile.ts); undefined runs it through tsx. */
+  serverScript?: string;
+  seconds: number;
+  connections: number;
+  /** Tender and bare-route windows alternate this many times, so both see the same machine. */
+  rounds: number;
+  secretKey: string;
+  profile: boolean;
+  log: (line: string) => void;
+}
+
+const ORDER_BODY = JSON.stringify({
+  formIdentifier: 'order',
+  paymentAccountIdentifier: 'bench-card',
+  formData: { en_US: [{ marker: 'name', type: 'string', value: 'Bench Buyer' }] },
+  products: [{ productId: 1, quantity: 1 }],
+});
+
+export async function httpPart(engine: Engine, opts: HttpOptions): Promise<HttpReport> {
+  const tenderDb = await freshDatabase(engine, 'http');
+  // PGlite: a copy of the migrated template opens in 0.2 s (initialising an empty one takes ~6 s).
+  const bareDb = await freshDatabase(engine, 'bare', engine === 'pglite');
+  let tender: ServerProcess | undefined;
+  let bare: ServerProcess | undefined;
+  const tenderCpu = tenderDb.url ? await openPgCpu(tenderDb.url) : undefined;
+  const bareCpu = bareDb.url ? await openPgCpu(bareDb.url) : undefined;
+  try {
+    // Both servers stay up for the whole part (the idle one costs nothing) so that their
+    // windows can alternate.
+    tender = await startServer(serverEnv(engine, tenderDb, 'tender', opts.secretKey), opts.serverScript);
+    bare = await startServer(serverEnv(engine, bareDb, 'bare', opts.secretKey), opts.serverScript);
+    const t = tender;
+    const b = bare;
+    const c = opts.connections;
+    const window = opts.seconds / opts.rounds;
+    const alternate = async (tenderLoad: () => LoadOptions<object>, bareLoad: () => LoadOptions<object>) => {
+      const tr: RawHttp[] = [];
+      const br: RawHttp[] = [];
+      for (let round = 0; round < opts.rounds; round++) {
+        tr.push(await httpLoadRaw({ ...tenderLoad(), dbCpu: tenderCpu }));
+        br.push(await httpLoadRaw({ ...bareLoad(), dbCpu: bareCpu }));
+      }
+      return { tenderResult: summarizeHttp(tr), bareResult: summarizeHttp(br) };
+    };
+
+    const retained: HttpReport['retained'] = [];
+    const checkpoint = async (after: string) => retained.push({ after, ...(await t.call<Omit<HttpReport['retained'][number], 'after'>>('gc')) });
+    await checkpoint('start');
+    const probes = await probeRoutes(t, opts.secretKey);
+    // Warm-up (JIT, pools, caches), not measured.
+    await httpLoad(storefrontLoad(t, 8, 2));
+    await httpLoad(insertLoad(b, 8, 2));
+
+    const inserts = await alternate(() => storefrontLoad(t, c, window), () => insertLoad(b, c, window));
+    const storefront = inserts.tenderResult;
+    await checkpoint('storefront');
+    opts.log(`  ${engine} storefront: ${(storefront.reqPerSec / 2).toFixed(1)} flows/s (${storefront.reqPerSec.toFixed(1)} req/s), p99 ${storefront.p99Ms.toFixed(0)} ms; ` +
+      `bare INSERT route ${inserts.bareResult.reqPerSec.toFixed(1)} req/s`);
+
+    const counts = await t.call<{ user_id: number; n: number }[]>('seed-sessions', { perUser: 100 });
+    const pages = new Map(counts.map((x) => [x.user_id, Math.min(x.n, 100)]));
+    await httpLoad(selectLoad(b, 8, 1));
+    const selects = await alternate(() => getSessionsLoad(t, c, window, pages), () => selectLoad(b, c, window));
+    await checkpoint('getSessions');
+    opts.log(`  ${engine} getSessions: ${selects.tenderResult.reqPerSec.toFixed(1)} req/s; bare SELECT route ${selects.bareResult.reqPerSec.toFixed(1)} req/s`);
+
+    const webhooks = await webhooksLoad(t, c, opts.seconds, opts.secretKey, tenderCpu);
+    await checkpoint('webhooks');
+    opts.log(`  ${engine} webhooks: ${webhooks.reqPerSec.toFixed(1)} events/s ${JSON.stringify(webhooks.results)}`);
+    const tenderServerPeakRssMb = procPeakRssMb(t.pid);
+    const bareServerPeakRssMb = procPeakRssMb(b.pid);
+
+    // Profiles come from extra passes, so the profiler's overhead is in no figure above.
+    const profiles: Record<string, ProfileSummary> = {};
+    if (opts.profile) {
+      const profiled = async (name: string, run: () => Promise<unknown>) => {
+        await t.call('profile-start');
+        await run();
+        profiles[name] = await t.call<ProfileSummary>('profile-stop');
+        opts.log(formatSummary(`CPU profile, Tender server on ${engine}, ${name} (${c} connections)`, profiles[name]!));
+      };
+      await profiled('storefront', () => httpLoad(storefrontLoad(t, c, window)));
+      await profiled('getSessions', () => httpLoad(getSessionsLoad(t, c, window, pages)));
+      await profiled('webhooks', () => webhooksLoad(t, c, window, opts.secretKey));
+    }
+    return {
+      engine,
+      storefront: { ...storefront, flowsPerSec: storefront.reqPerSec / 2 },
+      getSessions: selects.tenderResult,
+      webhooks,
+      bareInsert: inserts.bareResult,
+      bareSelect: selects.bareResult,
+      probes,
+      tenderServerPeakRssMb,
+      retained,
+      bareServerPeakRssMb,
+      profiles,
+    };
+  } finally {
+    await tender?.stop().catch(() => undefined);
+    await bare?.stop().catch(() => undefined);
+    await tenderCpu?.close().catch(() => undefined);
+    await bareCpu?.close().catch(() => undefined);
+    await tenderDb.drop().catch(() => undefined);
+    await bareDb.drop().catch(() => undefined);
+  }
+}
+
+/** createOrder, createSession, getSessions and one session's three webhooks, one at a time, traced. */
+async function probeRoutes(s: ServerProcess, secretKey: string): Promise<RouteProbe[]> {
+  const user = s.ready.users![0]!;
+  const auth = { 'x-app-token': s.ready.appToken!, authorization: `Bearer ${user.accessToken}` };
+  const json = { 'content-type': 'application/json' };
+  const out: RouteProbe[] = [];
+  const probe = async (route: string, path: string, init: RequestInit): Promise<string> => {
+    const before = await s.call<{ tallies: Record<Component, Tally> }>('trace', { action: 'start' });
+    const res = await fetch(`${s.ready.url}${path}`, init);
+    const body = await res.text();
+    const after = await s.call<{ tallies: Record<Component, Tally>; trace: TraceEntry[] }>('trace', { action: 'stop' });
+    const t = subTally(after.tallies.tender, before.tallies.tender);
+    const g = subTally(after.tallies.gateway, before.tallies.gateway);
+    out.push({
+      route, status: res.status, bytes: Buffer.byteLength(body),
+      tenderStatements: t.statements, tenderCommits: durableCommits(t), gatewayStatements: g.statements, gatewayCommits: durableCommits(g),
+      sql: after.trace.map((e) => `${e.component.padEnd(7)} | ${e.tx === null ? 'auto' : `tx${e.tx}`} | ${e.sql.slice(0, 160)}`),
+    });
+    return body;
+  };
+  const order = JSON.parse(await probe('createOrder', '/api/content/orders-storage/marker/orders/orders', { method: 'POST', headers: { ...auth, ...json }, body: ORDER_BODY })) as { id: number };
+  await probe('createSession', '/api/content/payments/sessions', { method: 'POST', headers: { ...auth, ...json }, body: JSON.stringify({ orderId: order.id, type: 'intent' }) });
+  await probe('getSessions', '/api/content/payments/sessions?offset=0&limit=30', { method: 'GET', headers: auth });
+  const [session] = await s.call<SessionForWebhook[]>('sessions', { limit: 1 });
+  if (session) {
+    const events = sessionEvents(secretKey, session);
+    for (const [i, name] of ['webhook authorized', 'webhook captured', 'webhook refunded'].entries()) {
+      const e = events[i]!;
+      await probe(name, e.path, { method: 'POST', headers: e.headers, body: e.body });
+    }
+  }
+  return out;
+}
+
+type StorefrontContext = { u?: number; orderId?: number };
+
+/** createOrder (one product, the test-gateway account), then createSession for that order. */
+function storefrontLoad(s: ServerProcess, connections: number, seconds: number) {
+  let user = 0;
+  const appToken = s.ready.appToken!;
+  const users = s.ready.users!;
+  const headers = (u: number) => ({ 'content-type': 'application/json', 'x-app-token': appToken, authorization: `Bearer ${users[u]!.accessToken}` });
+  return {
+    server: s, connections, seconds, initialContext: {} as StorefrontContext,
+    routes: [
+      {
+        name: 'createOrder',
+        build: (ctx: StorefrontContext) => {
+          ctx.u = user++ % users.length;
+          ctx.orderId = undefined;
+          return { method: 'POST', path: '/api/content/orders-storage/marker/orders/orders', body: ORDER_BODY, headers: headers(ctx.u) };
+        },
+        read: (status: number, body: string, ctx: StorefrontContext) => {
+          if (status === 201) ctx.orderId = (JSON.parse(body) as { id: number }).id;
+        },
+      },
+      {
+        name: 'createSession',
+        build: (ctx: StorefrontContext) => ({
+          method: 'POST', path: '/api/content/payments/sessions', body: JSON.stringify({ orderId: ctx.orderId ?? 0, type: 'intent' }), headers: headers(ctx.u ?? 0),
+        }),
+      },
+    ],
+  };
+}
+
+/** Pages of 30 of a user's sessions, at a random offset that still has 30 rows. */
+function getSessionsLoad(s: ServerProcess, connections: number, seconds: number, pages: Map<number, number>) {
+  let next = 0;
+  const users = s.ready.users!;
+  return {
+    server: s, connections, seconds, initialContext: {},
+    routes: [{
+      name: 'getSessions',
+      build: () => {
+        const u = users[next++ % users.length]!;
+        const offset = Math.floor(Math.random() * Math.max(1, (pages.get(u.userId) ?? 30) - 29));
+        return {
+          method: 'GET', path: `/api/content/payments/sessions?offset=${offset}&limit=30`,
+          headers: { 'x-app-token': s.ready.appToken!, authorization: `Bearer ${u.accessToken}` },
+        };
+      },
+    }],
+  };
+}
+
+/**
+ * Each connection takes whole sessions and posts their three events in order (authorized,
+ * captured, refunded); a few sessions are left spare so no connection runs out mid-session.
+ */
+async function webhooksLoad(s: ServerProcess, connections: number, seconds: number, secretKey: string, dbCpu?: PgCpu): Promise<HttpResult & { events: number }> {
+  // Capped so that a fast storefront phase cannot make this one run for minutes.
+  const sessions = await s.call<SessionForWebhook[]>('sessions', { limit: Number(process.env.BENCH_WEBHOOK_SESSIONS ?? 1000) });
+  const signed: SignedEvent[][] = sessions.map((x) => sessionEvents(secretKey, x));
+  const usable = Math.max(0, signed.length - connections);
+  if (usable === 0) throw new Error(`only ${signed.length} sessions to send webhooks for; the storefront phase made too few`);
+  let next = 0;
+  const result = await httpLoad<{ s?: number }>({
+    server: s, connections, seconds, amount: usable * 3, initialContext: {}, countResults: true, dbCpu,
+    routes: [0, 1, 2].map((i) => ({
+      name: ['authorized', 'captured', 'refunded'][i]!,
+      build: (ctx: { s?: number }) => {
+        if (i === 0) ctx.s = next++ % signed.length;
+        const e = signed[ctx.s ?? 0]![i]!;
+        return { method: 'POST', path: e.path, headers: e.headers, body: e.body };
+      },
+    })),
+  });
+  return { ...result, events: result.requests };
+}
+
+function insertLoad(s: ServerProcess, connections: number, seconds: number): LoadOptions<object> {
+  let n = 0;
+  return {
+    server: s, connections, seconds, initialContext: {},
+    routes: [{
+      name: 'insert',
+      build: () => ({ method: 'POST', path: '/insert', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: (n++ % 32) + 1, amount: 34000 }) }),
+    }],
+  };
+}
+
+function selectLoad(s: ServerProcess, connections: number, seconds: number): LoadOptions<object> {
+  let n = 0;
+  return {
+    server: s, connections, seconds, initialContext: {},
+    routes: [{ name: 'select', build: () => ({ method: 'GET', path: `/select?user=${(n++ % 32) + 1}&offset=${Math.floor(Math.random() * 71)}` }) }],
+  };
+}
+
+function serverEnv(engine: Engine, db: FreshDatabase, mode: 'tender' | 'bare', secretKey: string): Record<string, string> {
+  return {
+    BENCH_SERVER: mode,
+    BENCH_ENGINE: engine,
+    ...(db.url ? { BENCH_DB_URL: db.url } : {}),
+    ...(db.dataDir ? { BENCH_DATA_DIR: db.dataDir } : {}),
+    TENDER_SECRET_KEY: secretKey,
+    BENCH_USERS: '32',
+  };
+}

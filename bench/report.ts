@@ -1,0 +1,132 @@
+/**
+ * Turns the measurements into the printed tables — every figure beside its baseline and the
+ * ratio, from the same run — and the PASS/MISS list against the issue's targets.
+ */
+import type { Engine } from './databases.js';
+import type { HttpResult } from './http-load.js';
+import type { HttpReport } from './http-part.js';
+import type { LifecycleReport } from './lifecycle-part.js';
+
+export interface Target {
+  id: string;
+  engine: Engine;
+  what: string;
+  measured: number;
+  /** How the measured value is shown (unit, ratio). */
+  shown: string;
+  target: string;
+  /** null: informational (no target applies to this engine). */
+  pass: boolean | null;
+}
+
+export function table(head: string[], rows: (string | number)[][]): string {
+  const cells = [head, ...rows.map((r) => r.map(String))];
+  const widths = head.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
+const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
+const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN);
+
+export function lifecycleTable(r: LifecycleReport): string {
+  const t = r.tender;
+  const b = r.baseline;
+  const rows: (string | number)[][] = [
+    ['Tender', 1, f1(t.c1.perSecond), f1(t.c1.p50Ms), f1(t.c1.p99Ms), `${f1(t.c1.tender.statements)} + ${f1(t.c1.gateway.statements)} gw`, `${f1(t.c1.tender.durableCommits)} + ${f1(t.c1.gateway.durableCommits)} gw`, f2(t.c1.cpuMsPerUnit), f2(t.c1.dbCpuMsPerUnit)],
+    ['Tender', 16, f1(t.c16.perSecond), f1(t.c16.p50Ms), f1(t.c16.p99Ms), `${f1(t.c16.tender.statements)} + ${f1(t.c16.gateway.statements)} gw`, `${f1(t.c16.tender.durableCommits)} + ${f1(t.c16.gateway.durableCommits)} gw`, f2(t.c16.cpuMsPerUnit), f2(t.c16.dbCpuMsPerUnit)],
+    ['plain SQL', 1, f1(b.c1.perSecond), f1(b.c1.p50Ms), f1(b.c1.p99Ms), f1(b.c1.perFlow.statements), f1(b.c1.perFlow.durableCommits), f2(b.c1.cpuMsPerUnit), f2(b.c1.dbCpuMsPerUnit)],
+    ['plain SQL', 16, f1(b.c16.perSecond), f1(b.c16.p50Ms), f1(b.c16.p99Ms), f1(b.c16.perFlow.statements), f1(b.c16.perFlow.durableCommits), f2(b.c16.cpuMsPerUnit), f2(b.c16.dbCpuMsPerUnit)],
+    ['Tender ÷ plain', 1, f2(ratio(t.c1.perSecond, b.c1.perSecond)), '', '', f2(ratio(t.c1.total.statements, b.c1.perFlow.statements)), '', f2(ratio(t.c1.cpuMsPerUnit, b.c1.cpuMsPerUnit)), f2(ratio(t.c1.dbCpuMsPerUnit, b.c1.dbCpuMsPerUnit))],
+    ['Tender ÷ plain', 16, f2(ratio(t.c16.perSecond, b.c16.perSecond)), '', '', f2(ratio(t.c16.total.statements, b.c16.perFlow.statements)), '', f2(ratio(t.c16.cpuMsPerUnit, b.c16.cpuMsPerUnit)), f2(ratio(t.c16.dbCpuMsPerUnit, b.c16.dbCpuMsPerUnit))],
+  ];
+  const tc = t.c16.total.durableCommits;
+  const bc = b.c16.perFlow.durableCommits;
+  const warning = Math.abs(tc - bc) > 0.01
+    ? `\nWARNING: the Tender flow now makes ${f1(tc)} commits and the baseline ${f1(bc)}: update bench/lifecycle-baseline.ts so the floor stays comparable.`
+    : '';
+  const split = `\nCPU at concurrency 1: ${f2(t.c1.cpuMsPerUnit)} ms/flow, of which ${f2(t.c1.gatewayCpuMsPerUnit)} ms inside test-gateway calls ` +
+    `(the simulated provider and its ${f1(t.c1.gateway.statements)} statements) → Tender's own ≈ ${f2(t.c1.cpuMsPerUnit - t.c1.gatewayCpuMsPerUnit)} ms/flow` +
+    `${r.engine === 'pglite' ? ' (PGlite: includes the WASM database\'s own work)' : ''}.`;
+  const u = r.unitCosts;
+  const units = `\nUnit costs here (sequential, through Tender's Db): one statement ${f1(u.statementWallUs)} µs wall, ${f1(u.statementCpuUs)} µs Node CPU; ` +
+    `one autocommitted INSERT ${f2(u.commitWallMs)} ms wall.`;
+  return `Lifecycle in-process on ${r.engine} (collection → session → token → authorize → capture → refund part)\n` +
+    table(['', 'conc', 'flows/s', 'p50 ms', 'p99 ms', 'SQL stmts/flow', 'commits/flow', 'Node CPU ms/flow', 'PG CPU ms/flow'], rows) + split + units + warning;
+}
+
+export function stepsTable(r: LifecycleReport): string {
+  const rows: (string | number)[][] = r.steps.map((s) => [s.step, s.tenderStatements, s.tenderDurableCommits, s.gatewayStatements, s.gatewayDurableCommits]);
+  const sum = (k: 'tenderStatements' | 'tenderDurableCommits' | 'gatewayStatements' | 'gatewayDurableCommits') => r.steps.reduce((a, s) => a + s[k], 0);
+  rows.push(['total', sum('tenderStatements'), sum('tenderDurableCommits'), sum('gatewayStatements'), sum('gatewayDurableCommits')]);
+  const tables = Object.entries(r.rowsPerFlow).map(([t, n]) => `${t} ${n}`).join(', ');
+  return `SQL per step of one flow on ${r.engine} (counted; BEGIN/COMMIT included; commits = COMMITs + autocommitted writes)\n` +
+    table(['step', 'Tender stmts', 'Tender commits', 'gateway stmts', 'gateway commits'], rows) +
+    `\nRows one flow adds: ${tables}`;
+}
+
+export function httpTable(h: HttpReport): string {
+  const row = (name: string, x: HttpResult) =>
+    [name, f1(x.reqPerSec), f1(x.p50Ms), f1(x.p99Ms), f1(x.statementsPerRequest), f2(x.serverCpuMsPerRequest), f2(x.dbCpuMsPerRequest), f1(x.serverPeakRssMb), x.non2xx];
+  const s = h.storefront;
+  const rows: (string | number)[][] = [
+    row('storefront (createOrder + createSession)', s),
+    [`  = flows/s`, f1(s.flowsPerSec), '', '', f1(s.statementsPerRequest * 2), f2(s.serverCpuMsPerRequest * 2), f2(s.dbCpuMsPerRequest * 2), '', ''],
+    ...Object.entries(s.routes).map(([n, r]) => [`  ${n}`, '', f1(r.p50Ms), f1(r.p99Ms), '', '', '', '', r.non2xx]),
+    row('bare route: one INSERT', h.bareInsert),
+    ['  storefront req/s ÷ INSERT req/s', f2(ratio(s.reqPerSec, h.bareInsert.reqPerSec)), '', '', '', '', '', '', ''],
+    ['  storefront flows/s ÷ INSERT req/s', f2(ratio(s.flowsPerSec, h.bareInsert.reqPerSec)), '', '', '', '', '', '', ''],
+    row('getSessions (30 rows)', h.getSessions),
+    row('bare route: one SELECT (30 rows)', h.bareSelect),
+    ['  getSessions ÷ SELECT', f2(ratio(h.getSessions.reqPerSec, h.bareSelect.reqPerSec)), '', '', '', '', '', '', ''],
+    row(`webhooks ingested (${Object.entries(h.webhooks.results).map(([k, v]) => `${v} ${k}`).join(', ')})`, h.webhooks),
+  ];
+  return `HTTP over loopback on ${h.engine}, ${s.connections} connections (server in a child process; RSS = its VmRSS sampled every 100 ms)\n` +
+    table(['', 'req/s', 'p50 ms', 'p99 ms', 'SQL/req', 'srv CPU ms/req', 'PG CPU ms/req', 'peak RSS MB', 'non-2xx'], rows) +
+    `\nTender server peak RSS over its life (VmHWM): ${f1(h.tenderServerPeakRssMb)} MB; bare server: ${f1(h.bareServerPeakRssMb)} MB` +
+    `\nTender server after a full GC (heap used / external / RSS, MB): ${h.retained.map((r) => `${r.after} ${f1(r.heapUsedMb)} / ${f1(r.externalMb)} / ${f1(r.rssMb)}`).join('; ')}`;
+}
+
+export function probesTable(h: HttpReport): string {
+  return `SQL per HTTP request on ${h.engine} (one request alone, counted; commits = COMMITs + autocommitted writes)\n` +
+    table(['request', 'status', 'bytes', 'Tender stmts', 'Tender commits', 'gateway stmts', 'gateway commits'],
+      h.probes.map((p) => [p.route, p.status, p.bytes, p.tenderStatements, p.tenderCommits, p.gatewayStatements, p.gatewayCommits]));
+}
+
+export function targets(lifecycle: LifecycleReport[], http: HttpReport[]): Target[] {
+  const out: Target[] = [];
+  for (const l of lifecycle) {
+    const pg = l.engine === 'postgres';
+    const r = ratio(l.tender.c16.perSecond, l.baseline.c16.perSecond);
+    out.push({ id: 'lifecycle_ratio_c16', engine: l.engine, what: 'lifecycle c=16, Tender ÷ plain SQL', measured: r, shown: `${f2(r)}× (${f1(l.tender.c16.perSecond)} vs ${f1(l.baseline.c16.perSecond)} flows/s)`, target: '≥ 0.6×', pass: pg ? r >= 0.6 : null });
+    const st = l.tender.c16.tender.statements;
+    out.push({ id: 'statements_per_flow', engine: l.engine, what: 'SQL statements per flow (Tender\'s own)', measured: st, shown: `${f1(st)} (+ ${f1(l.tender.c16.gateway.statements)} by the test gateway)`, target: '≤ 20', pass: pg ? st <= 20 : null });
+    const cpu = l.tender.c16.cpuMsPerUnit;
+    const own = l.tender.c1.cpuMsPerUnit - l.tender.c1.gatewayCpuMsPerUnit;
+    out.push({
+      id: 'cpu_ms_per_flow', engine: l.engine, what: 'Node CPU per flow, c=16', measured: cpu,
+      shown: `${f2(cpu)} ms (c=1: ${f2(own)} ms outside test-gateway calls)${pg ? '' : ', includes PGlite\'s WASM database'}`,
+      target: '≤ 2 ms', pass: pg ? cpu <= 2 : null,
+    });
+  }
+  for (const h of http) {
+    const pg = h.engine === 'postgres';
+    const s = h.storefront;
+    const ri = ratio(s.reqPerSec, h.bareInsert.reqPerSec);
+    out.push({ id: 'storefront_ratio', engine: h.engine, what: 'storefront createOrder + createSession ÷ one-INSERT route (req/s)', measured: ri, shown: `${f2(ri)}× (${f1(s.reqPerSec)} vs ${f1(h.bareInsert.reqPerSec)} req/s; flows/s ÷ INSERT = ${f2(ratio(s.flowsPerSec, h.bareInsert.reqPerSec))}×)`, target: '≥ 0.5×', pass: ri >= 0.5 });
+    out.push({ id: 'storefront_p99', engine: h.engine, what: 'storefront p99 at 32 connections', measured: s.p99Ms, shown: `${f1(s.p99Ms)} ms`, target: '≤ 50 ms', pass: pg ? s.p99Ms <= 50 : null });
+    const rs = ratio(h.getSessions.reqPerSec, h.bareSelect.reqPerSec);
+    out.push({ id: 'get_sessions_ratio', engine: h.engine, what: 'getSessions (30 rows) ÷ one-SELECT route', measured: rs, shown: `${f2(rs)}× (${f1(h.getSessions.reqPerSec)} vs ${f1(h.bareSelect.reqPerSec)} req/s)`, target: '≥ 0.7×', pass: pg ? rs >= 0.7 : null });
+    out.push({ id: 'webhooks_per_sec', engine: h.engine, what: 'webhooks ingested (verify + dedupe + apply)', measured: h.webhooks.reqPerSec, shown: `${f1(h.webhooks.reqPerSec)} events/s`, target: '≥ 1,000/s', pass: pg ? h.webhooks.reqPerSec >= 1000 : null });
+    const rss = Math.max(s.serverPeakRssMb, h.getSessions.serverPeakRssMb, h.webhooks.serverPeakRssMb);
+    out.push({ id: 'rss_under_load', engine: h.engine, what: 'Tender server peak RSS under load', measured: rss, shown: `${f1(rss)} MB`, target: '≤ 200 MB', pass: pg ? rss <= 200 : null });
+  }
+  return out;
+}
+
+export function targetsTable(list: Target[]): string {
+  return 'Targets (2-core machine, PostgreSQL on the same machine; ratios from the same run). The issue sets them for\n' +
+    'PostgreSQL, and for PGlite only the storefront ratio: other PGlite rows are shown for information.\n' +
+    table(['target', 'engine', 'measured', 'goal', 'result'], list.map((t) => [t.what, t.engine, t.shown, t.target, t.pass === null ? 'info' : t.pass ? 'PASS' : 'MISS']));
+}

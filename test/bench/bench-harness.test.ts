@@ -1,0 +1,41 @@
+/**
+ * The benchmark harness (bench/, `npm run bench`) with tiny numbers: it runs, its counts agree
+ * with the database's own counters, its baseline commits as often as Tender does, and the
+ * webhooks it generates are ones the test gateway accepts. The benchmark itself is not part of
+ * `npm test`.
+ */
+import { describe, expect, it } from 'vitest';
+import { KeyRing } from '../../src/crypto.js';
+import { SIGNATURE_HEADER, verifySignature, webhookSecret } from '../../src/gateways/test/test-webhook-signature.js';
+import { lifecyclePart } from '../../bench/lifecycle-part.js';
+import { lifecycleTable, stepsTable, targets } from '../../bench/report.js';
+import { sessionEvents } from '../../bench/webhook-events.js';
+
+describe('benchmark harness', () => {
+  it('runs the lifecycle and its plain-SQL baseline on PGlite, counting what db.stats counts', async () => {
+    const r = await lifecyclePart('pglite', { seconds: 0.1, flows: 2, rounds: 1, secretKey: KeyRing.generate(), profile: false, log: () => {} });
+    for (const run of [r.tender.c1, r.tender.c16]) {
+      expect(run.units).toBe(2);
+      // The counting view sees every statement the database counted, no more, no less.
+      expect(run.total.statements).toBe(run.dbStatsStatements);
+      expect(run.tender.statements).toBeGreaterThan(0);
+    }
+    // The baseline's definition: the same number of commits as the Tender flow.
+    expect(r.baseline.c16.perFlow.durableCommits).toBe(r.tender.c16.total.durableCommits);
+    expect(r.steps.map((s) => s.step)).toEqual(['collection', 'session', 'token', 'authorize', 'capture', 'refund']);
+    expect(r.steps.reduce((a, s) => a + s.tenderStatements, 0)).toBe(r.tender.c1.tender.statements);
+    expect(lifecycleTable(r)).toContain('Tender ÷ plain');
+    expect(stepsTable(r)).toContain('authorize');
+    expect(targets([r], []).map((t) => t.id)).toEqual(['lifecycle_ratio_c16', 'statements_per_flow', 'cpu_ms_per_flow']);
+  });
+
+  it('signs webhooks exactly as the test gateway does', () => {
+    const secretKey = KeyRing.generate();
+    const events = sessionEvents(secretKey, { id: 7, gateway_ref: 'tgpi_x', amount: '34000', currency: 'USD', account_id: 3, created: 1 });
+    expect(events.map((e) => (JSON.parse(e.body) as { type: string }).type)).toEqual(['payment_intent.amount_capturable_updated', 'charge.captured', 'charge.refunded']);
+    const secret = webhookSecret(KeyRing.fromString(secretKey), 3);
+    for (const e of events) {
+      expect(() => verifySignature(secret, e.body, e.headers[SIGNATURE_HEADER], Math.floor(Date.now() / 1000))).not.toThrow();
+    }
+  });
+});
