@@ -104,7 +104,10 @@ export const AdminPaymentsListPage = Type.Object(
 );
 export type AdminPaymentsListPage = Static<typeof AdminPaymentsListPage>;
 
-export const AdminSessionListItem = Type.Object({ ...AdminSession.properties, ...adminListFields }, { title: 'AdminSessionListItem', additionalProperties: true });
+export const AdminSessionListItem = Type.Object(
+  { ...AdminSession.properties, ...adminListFields, accountType: Type.String({ description: 'The payment account\'s type: `custom` sessions are paid by hand (mark received).' }) },
+  { title: 'AdminSessionListItem', additionalProperties: true },
+);
 export const AdminSessionsListPage = Type.Object(
   { items: Type.Array(AdminSessionListItem), total: Type.Integer({ minimum: 0, maximum: MAX_ID }) },
   { title: 'AdminSessionsListPage' },

@@ -34,15 +34,15 @@ export async function listAllSessions(ctx: AppContext, query: AdminSessionsQuery
   const joins = 'LEFT JOIN users u ON u.id = s.user_id LEFT JOIN orders o ON o.id = s.order_id JOIN payment_accounts a ON a.id = s.account_id';
   const order = query.sort ? SESSION_SORTS[query.sort] : 's.id DESC';
   params.push(query.limit ?? 30, query.offset ?? 0);
-  const { rows } = await ctx.db.query<SessionRow & { customer_email: string | null; order_status: string | null; account_identifier: string }>(
-    `${SESSION_SELECT.replace('SELECT s.*', 'SELECT s.*, u.identifier AS customer_email, o.status_identifier AS order_status, a.identifier AS account_identifier')} ${joins}
+  const { rows } = await ctx.db.query<SessionRow & { customer_email: string | null; order_status: string | null; account_identifier: string; account_type: string }>(
+    `${SESSION_SELECT.replace('SELECT s.*', 'SELECT s.*, u.identifier AS customer_email, o.status_identifier AS order_status, a.identifier AS account_identifier, a.type AS account_type')} ${joins}
       ${filter} ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length}`,
     params,
   );
   const count = await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM payment_sessions s ${joins} ${filter}`, params.slice(0, -2));
   return {
     items: rows.map((r) => ({
-      ...sessionView(r), userId: r.user_id ?? 0, customerEmail: r.customer_email, orderStatus: r.order_status, accountIdentifier: r.account_identifier,
+      ...sessionView(r), userId: r.user_id ?? 0, customerEmail: r.customer_email, orderStatus: r.order_status, accountIdentifier: r.account_identifier, accountType: r.account_type,
     })),
     total: count.rows[0]?.n ?? 0,
   };

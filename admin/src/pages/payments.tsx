@@ -135,7 +135,7 @@ function SessionsTable({ canWrite }: { canWrite: boolean }) {
                     <td className="num">{s.amountMinor !== undefined && s.currency ? formatMoney(s.amountMinor, s.currency) : '—'}</td>
                     <td>
                       {s.paymentId ? <Link to={`/payments/${s.paymentId}`}>#{s.paymentId}</Link>
-                        : s.status === 'waiting' && s.paymentUrl === null
+                        : s.status === 'waiting' && s.accountType === 'custom'
                           ? <button type="button" onClick={() => receive(s)} aria-label={`Mark session ${s.id} received`}>Mark received</button>
                           : '—'}
                     </td>
