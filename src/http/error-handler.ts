@@ -36,6 +36,14 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_ASYNC_CONSTRAINT: 'bad_request',
 };
 
+const PG_BAD_INPUT: Record<string, string> = {
+  '22021': 'Text must be valid UTF-8 without NUL characters',
+  '22P05': 'Text must be valid UTF-8 without NUL characters',
+  '22P02': 'A value has the wrong format',
+  '22003': 'A number is out of range',
+  '22001': 'A value is too long',
+};
+
 /** Maps anything thrown to a PaymentsError; unknown errors become internal_error (cause logged). */
 export function toPaymentsError(err: unknown): PaymentsError | undefined {
   if (err instanceof PaymentsError) return err;
@@ -54,6 +62,10 @@ export function toPaymentsError(err: unknown): PaymentsError | undefined {
   }
   if (e && typeof e.code === 'string' && FASTIFY_CODES[e.code]) return new PaymentsError(FASTIFY_CODES[e.code]!, e.message);
   if (err instanceof SyntaxError) return new PaymentsError('invalid_json', `Malformed JSON body: ${err.message}`);
+  // PostgreSQL refusing the data itself (a NUL byte in text, a value out of range) is bad input
+  // that slipped past the schemas, not a server failure.
+  const pgCode = (err as { code?: unknown } | null)?.code;
+  if (typeof pgCode === 'string' && PG_BAD_INPUT[pgCode]) return new PaymentsError('bad_request', PG_BAD_INPUT[pgCode]!);
   const status = typeof e?.statusCode === 'number' ? e.statusCode : 0;
   if (status === 413) return new PaymentsError('payload_too_large', e.message);
   if (status === 415) return new PaymentsError('unsupported_media_type', e.message);

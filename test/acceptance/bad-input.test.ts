@@ -107,3 +107,24 @@ describe('bad input gets a clear 4xx in the contract error body, never a 5xx', (
     expect(t.logs.join('\n')).not.toMatch(/4242 4242 4242 4242|4000-0027-6000-3184/);
   });
 });
+
+describe('data PostgreSQL itself refuses', () => {
+  let t: TestTender;
+  beforeAll(async () => {
+    t = await startTender();
+  });
+  afterAll(() => t?.close());
+
+  it('answers a NUL byte in a path or a body with 400, not 500', async () => {
+    const page = await fetch(`${t.url}/test-gateway/checkout/%00`);
+    expect(page.status).toBeLessThan(500);
+    const u = await signIn(t, 'nul@example.com');
+    const res = await fetch(`${t.url}/api/content/orders-storage/marker/orders/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-app-token': t.appToken, authorization: `Bearer ${u.token}` },
+      body: JSON.stringify({ formIdentifier: 'order', paymentAccountIdentifier: 'cash', formData: { en_US: [{ marker: 'name', type: 'string', value: 'a\u0000b' }] }, products: [{ productId: 1, quantity: 1 }] }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { statusCode: number }).statusCode).toBe(400);
+  });
+});
