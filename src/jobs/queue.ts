@@ -58,6 +58,21 @@ export interface QueueOptions {
 
 /** Starts pg-boss on our database: creates its schema `pgboss` if needed, and our queues. */
 export async function openBoss(ctx: AppContext, options: QueueOptions): Promise<PgBoss> {
+  // Several Tender processes starting together race pg-boss's CREATE SCHEMA / CREATE TABLE; the
+  // loser sees a duplicate-object error and simply starts again (the schema then exists).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startBoss(ctx, options);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (attempt >= 5 || (code !== '23505' && code !== '42P06' && code !== '42P07' && code !== '42710')) throw err;
+      ctx.log.warn({ attempt, code }, 'job queue start raced another process; retrying');
+      await new Promise((r) => setTimeout(r, 100 * attempt + Math.random() * 200));
+    }
+  }
+}
+
+async function startBoss(ctx: AppContext, options: QueueOptions): Promise<PgBoss> {
   const boss = new PgBoss({
     db: bossDb(ctx.db),
     schedule: false, // our scheduled jobs use singleton slots (scheduler.ts), not pg-boss cron
