@@ -57,6 +57,10 @@ export interface QueueOptions {
 }
 
 /** Starts pg-boss on our database: creates its schema `pgboss` if needed, and our queues. */
+// Duplicate schema/table/object, unique violation, deadlock and serialization failure: what two
+// processes running pg-boss's migration at the same moment can see.
+const START_RACE_CODES = new Set(['23505', '42P06', '42P07', '42710', '40P01', '40001']);
+
 export async function openBoss(ctx: AppContext, options: QueueOptions): Promise<PgBoss> {
   // Several Tender processes starting together race pg-boss's CREATE SCHEMA / CREATE TABLE; the
   // loser sees a duplicate-object error and simply starts again (the schema then exists).
@@ -65,7 +69,7 @@ export async function openBoss(ctx: AppContext, options: QueueOptions): Promise<
       return await startBoss(ctx, options);
     } catch (err) {
       const code = (err as { code?: string }).code;
-      if (attempt >= 5 || (code !== '23505' && code !== '42P06' && code !== '42P07' && code !== '42710')) throw err;
+      if (attempt >= 8 || !START_RACE_CODES.has(code ?? '')) throw err;
       ctx.log.warn({ attempt, code }, 'job queue start raced another process; retrying');
       await new Promise((r) => setTimeout(r, 100 * attempt + Math.random() * 200));
     }
