@@ -4,10 +4,12 @@ import { PaymentsError } from '../errors.js';
 import { findForm } from '../store/catalog-store.js';
 import type { Queryable } from '../store/db.js';
 import { appendHistory, type Actor } from '../store/history-store.js';
+import type { IdempotencyLink } from '../store/idempotency-link.js';
 import { findLivePayment } from '../store/order-payment-store.js';
 import { findDefaultStatus, findStorageAccount, type StorageAccount, type StorageRow } from '../store/order-storage-store.js';
 import {
   findOrderById,
+  findOrderByIdempotencyKey,
   findUserOrder,
   insertOrder,
   listUserOrders,
@@ -17,6 +19,7 @@ import {
   type OrderRecord,
   type StoredFormField,
 } from '../store/order-store.js';
+import { assertSameRequest } from './idempotent-rerun.js';
 import { normalizeFormData } from './order-form-data.js';
 import { resetOrderPayment } from './order-payment-reset.js';
 import { checkExpectedCurrency, priceLines, refuseDiscounts, type PricedLines } from './order-pricing.js';
@@ -68,10 +71,31 @@ async function prepareOrder(tx: Queryable, storage: StorageRow, body: OrderBody)
   return { formIdentifier: storage.formIdentifier, formData, account, priced };
 }
 
-/** createOrder: a new order of the user in the storage's default status; the total comes from the catalog. */
-export async function createOrder(ctx: AppContext, userId: number, marker: string, body: CreateOrderBody): Promise<CreateOrderResponse> {
+/** The answer of the earlier run of this create, if an order was already made under the key. */
+async function orderCreatedUnder(tx: Queryable, link: IdempotencyLink): Promise<CreateOrderResponse | undefined> {
+  const prior = await findOrderByIdempotencyKey(tx, link.scope, link.key);
+  if (!prior) return undefined;
+  assertSameRequest(link, prior);
+  return toCreateOrderResponse((await findOrderById(tx, prior.id))!);
+}
+
+/**
+ * createOrder: a new order of the user in the storage's default status; the total comes from
+ * the catalog. With an Idempotency-Key (`link`) the order carries the key, written in the same
+ * transaction: a re-run of the create — after a crash left the key's record unfinished, or a
+ * concurrent run that took the key over — answers the order made the first time.
+ */
+export async function createOrder(
+  ctx: AppContext,
+  userId: number,
+  marker: string,
+  body: CreateOrderBody,
+  link?: IdempotencyLink,
+): Promise<CreateOrderResponse> {
   refuseDiscounts(body);
   return ctx.db.transaction(async (tx) => {
+    const earlier = link && (await orderCreatedUnder(tx, link));
+    if (earlier) return earlier;
     const storage = await requireStorage(tx, marker);
     const p = await prepareOrder(tx, storage, body);
     const status = (await findDefaultStatus(tx, storage.id)) ?? null;
@@ -85,7 +109,10 @@ export async function createOrder(ctx: AppContext, userId: number, marker: strin
       currency: p.priced.currency,
       total: p.priced.total,
       statusIdentifier: status,
+      ...(link ? { idempotency: link } : {}),
     });
+    // Nothing inserted: a concurrent run with this key committed its order meanwhile.
+    if (id === undefined) return (await orderCreatedUnder(tx, link!))!;
     await appendHistory(tx, {
       entity: 'order',
       entityId: id,

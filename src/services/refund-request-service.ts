@@ -5,17 +5,20 @@ import { assertRefundRequestTransition, REFUND_REQUEST_INITIAL_STATUS } from '..
 import { PaymentsError } from '../errors.js';
 import { isUniqueViolation, type Queryable } from '../store/db.js';
 import { appendHistory } from '../store/history-store.js';
+import type { IdempotencyLink } from '../store/idempotency-link.js';
 import { refundableMoney } from '../store/order-payment-store.js';
 import { findOrderById, lockUserOrder, type OrderLine, type OrderRecord } from '../store/order-store.js';
 import {
   findOrderRefundRequests,
   findRefundOfRequest,
+  findRefundRequestByIdempotencyKey,
   insertRefundRequest,
   listOrderRefundRequests,
   ONE_OPEN_PER_ORDER,
   setRefundRequestStatus,
   type RefundProducts,
 } from '../store/refund-request-store.js';
+import { assertSameRequest } from './idempotent-rerun.js';
 import { userActor } from './order-service.js';
 import { toRefundRequestView } from './refund-request-views.js';
 
@@ -98,11 +101,23 @@ function decideAmount(order: OrderRecord, asked: bigint, everything: boolean, re
  * 409 payment_not_refundable (no captured money left) → 409 refund_request_exists (one pending
  * request per order) → 422 amount_exceeds_refundable. An empty products map asks for everything
  * still refundable and is recorded as asked (empty map, that amount).
+ *
+ * With an Idempotency-Key (`link`) the request carries the key: a re-run of the create (the
+ * process died before the key's record was completed) answers `true` again instead of
+ * 409 refund_request_exists, or a second request once the merchant decided on the first.
  */
-export async function createRefundRequest(ctx: AppContext, userId: number, orderId: number, body: CreateRefundRequestBody): Promise<true> {
+export async function createRefundRequest(
+  ctx: AppContext,
+  userId: number,
+  orderId: number,
+  body: CreateRefundRequestBody,
+  link?: IdempotencyLink,
+): Promise<true> {
   try {
     return await ctx.db.transaction(async (tx) => {
       const order = await lockOwnOrder(tx, userId, orderId);
+      // After the order lock: a concurrent run with the same key has committed or rolled back.
+      if (link && (await requestCreatedUnder(tx, link))) return true as const;
       const asked = requestedAmount(order, body.products);
       const m = await refundableMoney(tx, orderId, order.currency);
       if (m.captured - m.refunded <= 0n) {
@@ -122,7 +137,14 @@ export async function createRefundRequest(ctx: AppContext, userId: number, order
         products: body.products,
         note: body.note ?? '',
         status: REFUND_REQUEST_INITIAL_STATUS,
+        ...(link ? { idempotency: link } : {}),
       });
+      if (!created) {
+        // A run with this key committed first (unreachable while the order lock serializes
+        // creators; the index is the last line of defence): same answer, once the hash matches.
+        await requestCreatedUnder(tx, link!);
+        return true as const;
+      }
       await appendHistory(tx, {
         entity: 'refund_request',
         entityId: created.id,
@@ -142,6 +164,14 @@ export async function createRefundRequest(ctx: AppContext, userId: number, order
     }
     throw err;
   }
+}
+
+/** `true` when a request was already made under the key (and the key came with the same request). */
+async function requestCreatedUnder(tx: Queryable, link: IdempotencyLink): Promise<boolean> {
+  const prior = await findRefundRequestByIdempotencyKey(tx, link.scope, link.key);
+  if (!prior) return false;
+  assertSameRequest(link, prior);
+  return true;
 }
 
 /** getRefunds: every refund request of the caller's order, oldest first; `[]` when none. */

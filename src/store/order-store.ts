@@ -1,4 +1,5 @@
 import type { Queryable } from './db.js';
+import type { IdempotencyLink, StoredIdempotencyLink } from './idempotency-link.js';
 
 /** One filled form field as stored in `orders.form_data`. */
 export interface StoredFormField {
@@ -50,9 +51,11 @@ export interface NewOrder {
   currency: string;
   total: bigint;
   statusIdentifier: string | null;
+  /** The Idempotency-Key of the create, if it had one (unique per scope). */
+  idempotency?: IdempotencyLink;
 }
 
-export type OrderChanges = Omit<NewOrder, 'storageId' | 'userId' | 'statusIdentifier'>;
+export type OrderChanges = Omit<NewOrder, 'storageId' | 'userId' | 'statusIdentifier' | 'idempotency'>;
 
 interface OrderDbRow {
   id: number;
@@ -156,10 +159,18 @@ export async function findOrderById(q: Queryable, orderId: number): Promise<Orde
   return rows[0] ? toRecord(rows[0]) : undefined;
 }
 
-export async function insertOrder(q: Queryable, o: NewOrder): Promise<number> {
+/**
+ * Inserts the order and returns its id, or `undefined` when an order with the same
+ * Idempotency-Key already exists: a concurrent run of the same create committed it first
+ * (`ON CONFLICT` waits for that transaction), so there is no unique violation to surface.
+ */
+export async function insertOrder(q: Queryable, o: NewOrder): Promise<number | undefined> {
   const { rows } = await q.query<{ id: number }>(
-    `INSERT INTO orders (storage_id, user_id, form_identifier, payment_account_id, form_data, lines, currency, total, status_identifier)
-     VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8::bigint, $9) RETURNING id`,
+    `INSERT INTO orders (storage_id, user_id, form_identifier, payment_account_id, form_data, lines, currency, total, status_identifier,
+                         idempotency_scope, idempotency_key, idempotency_request_hash)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8::bigint, $9, $10, $11, $12)
+     ON CONFLICT (idempotency_scope, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+     RETURNING id`,
     [
       o.storageId,
       o.userId,
@@ -170,9 +181,21 @@ export async function insertOrder(q: Queryable, o: NewOrder): Promise<number> {
       o.currency,
       o.total.toString(),
       o.statusIdentifier,
+      o.idempotency?.scope ?? null,
+      o.idempotency?.key ?? null,
+      o.idempotency?.requestHash ?? null,
     ],
   );
-  return rows[0]!.id;
+  return rows[0]?.id;
+}
+
+/** The order created under this Idempotency-Key (scope and key), if any. */
+export async function findOrderByIdempotencyKey(q: Queryable, scope: string, key: string): Promise<StoredIdempotencyLink | undefined> {
+  const { rows } = await q.query<{ id: number; idempotency_request_hash: string }>(
+    'SELECT id, idempotency_request_hash FROM orders WHERE idempotency_scope = $1 AND idempotency_key = $2',
+    [scope, key],
+  );
+  return rows[0] ? { id: rows[0].id, requestHash: rows[0].idempotency_request_hash } : undefined;
 }
 
 export async function updateOrder(q: Queryable, orderId: number, c: OrderChanges): Promise<void> {

@@ -1,5 +1,6 @@
 import type { RefundRequestStatus } from '../domain/refund-request-status.js';
 import type { Queryable } from './db.js';
+import type { IdempotencyLink, StoredIdempotencyLink } from './idempotency-link.js';
 
 /** `{"<productId>": {quantity}}`, as OneEntry carries refund request products. */
 export type RefundProducts = Record<string, { quantity: number }>;
@@ -28,6 +29,8 @@ export interface NewRefundRequest {
   products: RefundProducts;
   note: string;
   status: RefundRequestStatus;
+  /** The Idempotency-Key of the create, if it had one (unique per scope). */
+  idempotency?: IdempotencyLink;
 }
 
 interface RefundRequestDbRow {
@@ -65,13 +68,30 @@ function toRecord(r: RefundRequestDbRow): RefundRequestRecord {
 /** The partial unique index that allows one pending request per order. */
 export const ONE_OPEN_PER_ORDER = 'refund_requests_one_open_per_order';
 
-export async function insertRefundRequest(q: Queryable, r: NewRefundRequest): Promise<RefundRequestRecord> {
+/**
+ * Inserts the request; `undefined` when a request with the same Idempotency-Key already exists
+ * (a concurrent run of the same create committed it first).
+ */
+export async function insertRefundRequest(q: Queryable, r: NewRefundRequest): Promise<RefundRequestRecord | undefined> {
   const { rows } = await q.query<RefundRequestDbRow>(
-    `INSERT INTO refund_requests (order_id, user_id, storage_id, amount, currency, products, note, status)
-     VALUES ($1, $2, $3, $4::bigint, $5, $6::jsonb, $7, $8) RETURNING ${COLUMNS}`,
-    [r.orderId, r.userId, r.storageId, r.amount.toString(), r.currency, JSON.stringify(r.products), r.note, r.status],
+    `INSERT INTO refund_requests (order_id, user_id, storage_id, amount, currency, products, note, status,
+                                  idempotency_scope, idempotency_key, idempotency_request_hash)
+     VALUES ($1, $2, $3, $4::bigint, $5, $6::jsonb, $7, $8, $9, $10, $11)
+     ON CONFLICT (idempotency_scope, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+     RETURNING ${COLUMNS}`,
+    [r.orderId, r.userId, r.storageId, r.amount.toString(), r.currency, JSON.stringify(r.products), r.note, r.status,
+      r.idempotency?.scope ?? null, r.idempotency?.key ?? null, r.idempotency?.requestHash ?? null],
   );
-  return toRecord(rows[0]!);
+  return rows[0] ? toRecord(rows[0]) : undefined;
+}
+
+/** The refund request created under this Idempotency-Key (scope and key), if any. */
+export async function findRefundRequestByIdempotencyKey(q: Queryable, scope: string, key: string): Promise<StoredIdempotencyLink | undefined> {
+  const { rows } = await q.query<{ id: number; idempotency_request_hash: string }>(
+    'SELECT id, idempotency_request_hash FROM refund_requests WHERE idempotency_scope = $1 AND idempotency_key = $2',
+    [scope, key],
+  );
+  return rows[0] ? { id: rows[0].id, requestHash: rows[0].idempotency_request_hash } : undefined;
 }
 
 export async function listOrderRefundRequests(q: Queryable, orderId: number): Promise<RefundRequestRecord[]> {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { sha256Hex } from '../../crypto.js';
 import { PaymentsError } from '../../errors.js';
+import type { IdempotencyLink } from '../../store/idempotency-link.js';
 import { principalScope } from '../principal.js';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -14,7 +15,11 @@ const SEAL_PURPOSE = 'idempotency-responses';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    idempotency?: { scope: string; key: string };
+    /**
+     * Set while this request holds its Idempotency-Key. Creates whose rows are not otherwise
+     * unique (orders, refund requests) store it, so that a re-run after a crash finds them.
+     */
+    idempotency?: IdempotencyLink;
   }
 }
 
@@ -31,7 +36,11 @@ interface KeyRow {
  * key runs; a retry with the same key and parameters gets the stored status and body back; the
  * same key with other parameters is a 409 `idempotency_conflict`; a concurrent duplicate waits
  * for the first one's result. 5xx results are not kept, so a retry after a server error runs
- * again (the services make re-execution safe). Keys are kept at least 24 h (pruned by a job).
+ * again; so does a retry after the holder's lease ran out (its process died between COMMIT and
+ * answer). The services make re-execution safe: payments, captures and refunds are linked to
+ * their key, sessions are one open per order, orders and refund requests store
+ * `request.idempotency` and answer the row made the first time. Keys are kept at least 24 h
+ * (pruned by a job).
  */
 export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void {
   app.addHook('preHandler', async (request, reply) => {
@@ -52,7 +61,7 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void
         [scope, key, request.method, request.url.slice(0, 2000), hash, LEASE_SEC],
       );
     if ((await claim()).rowCount === 1) {
-      request.idempotency = { scope, key };
+      request.idempotency = { scope, key, requestHash: hash };
       return;
     }
     const deadline = Date.now() + WAIT_MS;
@@ -61,7 +70,7 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void
       if (!row) {
         // The holder failed with a 5xx and released the key: run this request instead.
         if ((await claim()).rowCount === 1) {
-          request.idempotency = { scope, key };
+          request.idempotency = { scope, key, requestHash: hash };
           return;
         }
         continue;
@@ -78,7 +87,7 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void
           [scope, key, LEASE_SEC],
         );
         if (taken.rowCount === 1) {
-          request.idempotency = { scope, key };
+          request.idempotency = { scope, key, requestHash: hash };
           return;
         }
       }

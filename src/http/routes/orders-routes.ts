@@ -117,7 +117,7 @@ function storageRoutes(ctx: AppContext, hide: boolean): FastifyPluginAsync {
           response: { 201: CreateOrderResponse, ...errors },
         },
       },
-      async (request, reply) => reply.code(201).send(await createOrder(ctx, userId(request), request.params.marker, request.body)),
+      async (request, reply) => reply.code(201).send(await createOrder(ctx, userId(request), request.params.marker, request.body, request.idempotency)),
     );
 
     app.put<{ Params: MarkerIdParam; Querystring: LangCodeQuery; Body: UpdateOrderBody }>(
@@ -189,7 +189,7 @@ function refundRoutes(ctx: AppContext): FastifyPluginAsync {
           response: { 201: BooleanResult, ...errors },
         },
       },
-      async (request, reply) => reply.code(201).send(await createRefundRequest(ctx, userId(request), request.params.orderId, request.body)),
+      async (request, reply) => reply.code(201).send(await createRefundRequest(ctx, userId(request), request.params.orderId, request.body, request.idempotency)),
     );
 
     app.delete<{ Params: OrderIdParam }>(
