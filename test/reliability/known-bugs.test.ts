@@ -6,10 +6,12 @@ import { cardToken, testGatewayAccount } from '../support/test-gateway.js';
 import { startTender, type TestTender } from '../support/tender.js';
 
 /**
- * Engine bugs the reliability suite found, each reproduced deterministically. They are marked
- * `it.fails` until the engine is fixed: when a fix lands, the test starts passing, `it.fails`
- * turns red, and the marker — plus the matching `KNOWN_BUG_*` tolerance in torture.test.ts and
- * crash.test.ts — must be removed.
+ * Engine bugs the reliability suite found, each reproduced deterministically. An open bug's
+ * reproduction is marked `it.fails` (and torture.test.ts / crash.test.ts may count it under a
+ * `KNOWN_BUG_*` name instead of failing); when the fix lands, `it.fails` turns red, and the
+ * marker and the tolerance go. No bug is open now: what stays here are regression tests.
+ * The crash test's order created twice (retry after kill -9) is reproduced where `npm test`
+ * runs it: test/http/create-idempotency.test.ts.
  */
 describe('known engine bugs (reproductions)', () => {
   let t: TestTender;
@@ -21,7 +23,7 @@ describe('known engine bugs (reproductions)', () => {
     await t?.close();
   });
 
-  // BUG src/services/session-service.ts createSession, lines 70-78 and 105-107: for a gateway
+  // FIXED (was src/services/session-service.ts createSession): for a gateway
   // whose initiate runs after the transaction (test, Stripe, PayPal: localInitiate false), the
   // session row is committed `pending` with no gateway reference, then initiateRemote() runs.
   // Any createSession for the same order, type and account that comes in before the initiate is
@@ -29,8 +31,8 @@ describe('known engine bugs (reproductions)', () => {
   // in crash.test.ts) — finds that open session and returns it as is (`fresh: false`): no
   // clientSecret / paymentUrl, and it is never initiated. Authorizing it then answers 402
   // card_declined / resource_missing ("No test gateway intent for this session") forever.
-  // SHOULD: an open session whose gateway_ref is still NULL is initiated again (initiateRemote
-  // is idempotent: its provider key is `tender-session-<id>`), or the caller waits for it.
+  // Now an open session whose gateway_ref is still NULL is initiated again (initiateRemote is
+  // idempotent: its provider key is `tender-session-<id>`).
   it('a session whose gateway initiate was never recorded is initiated when the order asks for it again', async () => {
     const real = gatewayFor('test');
     let release: () => void = () => undefined;
