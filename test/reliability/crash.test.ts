@@ -126,12 +126,18 @@ describe.skipIf(!usePostgres)('crash: kill -9 a Tender process in the middle of 
          WHERE p.captured_amount <> i.amount_captured OR p.refunded_amount <> i.amount_refunded`);
     for (const h of half.rows) violations.push(`payment ${h.id}: ${h.what}`);
     const verify = await verifyCli(cl.database.databaseUrl!);
+    // Keys the killed process held, taken over by a retry once their 60 s lease ran out (the
+    // lease is renewed on take-over), and the orders among them: the re-runs this test is about.
+    const rerun = await cl.db.query<{ keys: number; orders: number }>(
+      `SELECT count(*)::int AS keys, count(o.id)::int AS orders FROM idempotency_keys k
+         LEFT JOIN orders o ON o.idempotency_scope = k.scope AND o.idempotency_key = k.key
+        WHERE k.locked_until > k.created_at + interval '61 seconds'`);
 
     const counts = Object.fromEntries(['order', 'session', 'authorize', 'capture', 'refund'].map((k) => [k, acked.filter((a) => a.kind === k).length]));
     const figures = stats.figures('crash', verify.violations + violations.length, {
       journeys: JOURNEYS, acknowledged: counts, killedAtSec: Number(killedAt.toFixed(1)), restartedAtSec: Number(restartedAt.toFixed(1)),
       recoveredAtSec: Number(loadSeconds.toFixed(1)), netErrorsDuringCrash, reconcile: reconcile.stdout.trim().slice(0, 300), failures: failures.length,
-      statuses: stats.statuses(),
+      keysTakenOver: rerun.rows[0]!.keys, ordersReRun: rerun.rows[0]!.orders, statuses: stats.statuses(),
     });
     recordFigures(figures);
     console.log(`crash: ${JSON.stringify(figures)}`);
