@@ -97,14 +97,12 @@ describe('abuse: brute force, oversized bodies, slow clients', () => {
     expect((await send(t.url, 'GET', '/health')).status).toBe(200);
   });
 
-  // BUG src/http/app.ts lines 24-26 (requestTimeout: 30_000): Node enforces requestTimeout only
+  // FIXED (registerBodyDeadline in src/http/app.ts). Was: Node enforces requestTimeout only
   // until the request is dispatched to Fastify. A client that sends complete headers announcing a
   // body and then trickles it (1 byte/s) is never timed out: the socket's idle timeout
   // (connectionTimeout) never fires because bytes keep arriving, and the body parser has no
   // deadline. Each such client pins a socket and a request for as long as it likes (256 KiB at
-  // 1 byte/s is three days). SHOULD: answer 408 (the error body) and close the connection when
-  // the body has not fully arrived within the request timeout — e.g. an onRequest timer that
-  // checks request.raw.complete, or Fastify's handlerTimeout (which answers 503 instead).
+  // 1 byte/s is three days). Now every request has 30 s to arrive in full, then its socket is closed.
   it('times out clients that never finish sending their body', async () => {
     const ended = await slowEnds('body');
     extra.slowBody = { clients: ended.length, closedByServer: ended.filter((e) => e.closedByServer).length, };
