@@ -1,16 +1,16 @@
 /**
  * Part 2, the floor for part 1: the rows one Tender lifecycle flow ends with, written by plain
  * parameterized SQL through the raw driver, in as many commits as the Tender flow makes
- * (counted in part 1: Tender's 8 transactions + 1 autocommitted UPDATE, the test gateway's
- * 3 transactions + 2 autocommitted INSERTs = 14).
+ * (counted in part 1: Tender's 6 transactions + 2 autocommitted writes — the collection INSERT
+ * and the session's gateway UPDATE — the test gateway's 3 transactions + 2 autocommitted
+ * INSERTs = 13).
  *
  * Same tables, same indexes, constraints and triggers (the database is migrated with Tender's
  * own migrations), same row counts per table (checked in part 1 by counting rows before and
  * after a flow), and the same JSON payloads (copied from rows part 1 wrote). Each commit writes
  * what the matching Tender commit writes, with one statement per table touched (history and
- * outbox rows of one commit go in one multi-row INSERT), no reads, no row locks other than the
- * one the authorize step's first transaction takes — the commits cannot be merged because in
- * the real flow a gateway call sits between them.
+ * outbox rows of one commit go in one multi-row INSERT each), no reads and no row locks — the
+ * commits cannot be merged because in the real flow a gateway call sits between them.
  */
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../src/context.js';
@@ -91,7 +91,7 @@ function gatewayOperation(run: Run, s: Samples, index: number, accountId: number
 
 type Id = { id: number };
 
-/** One flow's rows in 14 commits (the order of the Tender flow's commits). */
+/** One flow's rows in 13 commits (the order of the Tender flow's commits). */
 export async function baselineFlow(db: SqlDriver, s: Samples, userId: number, accountId: number): Promise<void> {
   const amount = FLOW_AMOUNT;
   const intentId = `tgpi_${randomBytes(12).toString('base64url')}`;
@@ -126,10 +126,7 @@ export async function baselineFlow(db: SqlDriver, s: Samples, userId: number, ac
     [sessionId, intentId, `${intentId}_secret`]);
   await db.run(`INSERT INTO test_gateway_tokens (id, brand, last4, exp_month, exp_year, scenario) VALUES ($1, 'visa', '4242', 12, 2030, 'succeeds')`, [tokenId]);
 
-  // 6 (Tender): authorize first takes the collection's lock (its transaction only reads).
-  await db.run('SELECT id FROM payment_collections WHERE id = $1 FOR UPDATE', [collectionId]);
-
-  // 7 (gateway): confirm.
+  // 6 (gateway): confirm.
   await db.tx(async (run) => {
     await run('UPDATE test_gateway_tokens SET intent_id = $2 WHERE id = $1', [tokenId, intentId]);
     await run(
@@ -139,7 +136,7 @@ export async function baselineFlow(db: SqlDriver, s: Samples, userId: number, ac
     await gatewayOperation(run, s, 0, accountId, intentId, null);
   });
 
-  // 8 (Tender): the payment, the session and collection move, history, outbox.
+  // 7 (Tender): the payment, the session and collection move, history, outbox.
   const paymentId = await db.tx(async (run) => {
     const [p] = await run<Id>(
       `INSERT INTO payments (collection_id, session_id, user_id, account_id, currency, amount, authorized_amount, status, gateway_status,
@@ -174,7 +171,7 @@ interface MoneyStep {
   refunded: bigint;
 }
 
-/** 9–11 (capture) and 12–14 (refund): reserve, the gateway applies it, record the outcome. */
+/** 8–10 (capture) and 11–13 (refund): reserve, the gateway applies it, record the outcome. */
 async function moneyStep(db: SqlDriver, s: Samples, kind: 'capture' | 'refund', m: MoneyStep): Promise<void> {
   const table = kind === 'capture' ? 'captures' : 'refunds';
   const after = kind === 'capture'

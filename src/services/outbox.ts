@@ -93,54 +93,65 @@ export function eventsFor(h: HistoryEvent): PendingEvent[] {
   }
 }
 
-const pending = new WeakMap<Queryable, PendingEvent[]>();
+/**
+ * Rows a transaction has just written and holds in hand, by `objectType:id`, so the events of
+ * that transaction render them without reading them back. A writer that changes such a row
+ * without returning it must call `rememberRow(tx, type, id, undefined)` to drop the copy.
+ */
+const inHand = new WeakMap<Queryable, Map<string, unknown>>();
 
-/** Queues the events of these history rows; they are written just before the transaction commits. */
-export function queueEvents(tx: Queryable, history: HistoryEvent[]): void {
-  const list = history.flatMap(eventsFor);
-  if (list.length === 0) return;
-  if (!tx.beforeCommit) throw new Error('state changes must happen inside a transaction (no outbox outside one)');
-  let queue = pending.get(tx);
-  if (!queue) {
-    queue = [];
-    pending.set(tx, queue);
-    const q = queue;
-    tx.beforeCommit('outbox', (t) => writeEvents(t, q));
+type RenderedRow = { type: 'payment'; row: PaymentRow & { account_type: string } } | { type: 'payment_session'; row: SessionRow };
+
+export function rememberRow(tx: Queryable, type: RenderedRow['type'], id: number, row: RenderedRow['row'] | undefined): void {
+  let map = inHand.get(tx);
+  if (!map) {
+    if (row === undefined) return;
+    map = new Map();
+    inHand.set(tx, map);
   }
-  queue.push(...list);
+  if (row === undefined) map.delete(`${type}:${id}`);
+  else map.set(`${type}:${id}`, row);
 }
 
 /**
- * Renders each event's object as the API returns it — at commit time, inside the transaction —
- * and writes the outbox rows in one statement.
+ * The outbox rows these history rows imply, each event's object rendered as the API returns it
+ * at this moment of the transaction (just before COMMIT), as one INSERT whose parameters start
+ * at `$firstParam` (the history INSERT runs in the same statement). Undefined: no event.
  */
-async function writeEvents(tx: Queryable, events: PendingEvent[]): Promise<void> {
+export async function renderEvents(tx: Queryable, history: HistoryEvent[], firstParam: number): Promise<{ sql: string; params: unknown[] } | undefined> {
+  const events = history.flatMap(eventsFor);
+  if (events.length === 0) return undefined;
   const rendered = new Map<string, unknown>();
-  const rows: unknown[] = [];
+  const params: unknown[] = [];
+  const tuples: string[] = [];
   for (const e of events) {
     const key = `${e.objectType}:${e.objectId}`;
     if (!rendered.has(key)) rendered.set(key, await render(tx, e));
     const object = rendered.get(key);
     if (object === undefined) continue;
     const data = e.type === 'order.status_changed' ? { object, previousStatus: e.previous ?? null } : { object };
-    rows.push(`evt_${randomBytes(12).toString('base64url')}`, e.type, e.objectType, e.objectId, e.orderingKey, e.orderId, data);
+    const base = firstParam + params.length;
+    params.push(`evt_${randomBytes(12).toString('base64url')}`, e.type, e.objectType, e.objectId, e.orderingKey, e.orderId, data);
+    tuples.push(`(${[0, 1, 2, 3, 4, 5, 6].map((j) => `$${base + j}`).join(', ')})`);
   }
-  if (rows.length === 0) return;
-  const tuples: string[] = [];
-  for (let i = 0; i < rows.length / 7; i++) tuples.push(`(${[1, 2, 3, 4, 5, 6, 7].map((j) => `$${i * 7 + j}`).join(', ')})`);
-  await tx.query(
-    `INSERT INTO events (public_id, type, object_type, object_id, ordering_key, order_id, data) VALUES ${tuples.join(', ')}`,
-    rows,
-  );
+  if (tuples.length === 0) return undefined;
+  return {
+    sql: `INSERT INTO events (public_id, type, object_type, object_id, ordering_key, order_id, data) VALUES ${tuples.join(', ')}`,
+    params,
+  };
 }
 
 async function render(tx: Queryable, e: PendingEvent): Promise<unknown> {
   switch (e.objectType) {
     case 'payment': {
+      const held = inHand.get(tx)?.get(`payment:${e.objectId}`) as (PaymentRow & { account_type: string }) | undefined;
+      if (held) return paymentView(held);
       const { rows } = await tx.query<PaymentRow & { account_type: string }>(`${PAYMENT_SELECT} WHERE p.id = $1`, [e.objectId]);
       return rows[0] ? paymentView(rows[0]) : undefined;
     }
     case 'payment_session': {
+      const held = inHand.get(tx)?.get(`payment_session:${e.objectId}`) as SessionRow | undefined;
+      if (held) return sessionView(held);
       const { rows } = await tx.query<SessionRow>(`${SESSION_SELECT} WHERE s.id = $1`, [e.objectId]);
       return rows[0] ? sessionView(rows[0]) : undefined;
     }

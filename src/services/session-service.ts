@@ -5,7 +5,7 @@ import { DomainError } from '../domain/domain-error.js';
 import { PaymentsError } from '../errors.js';
 import type { GatewayAccount, OrderLine, SessionInput } from '../gateways/gateway.js';
 import { gatewayFor } from '../gateways/registry.js';
-import { getAccount, toGatewayAccount } from '../store/account-store.js';
+import { getEngineAccount, toGatewayAccount } from '../store/account-store.js';
 import type { Queryable } from '../store/db.js';
 import { appendHistory, type Actor } from '../store/history-store.js';
 import {
@@ -19,6 +19,7 @@ import {
   type SessionRow,
 } from '../store/payment-store.js';
 import { syncCollection } from './collection-sync.js';
+import { rememberRow } from './outbox.js';
 import { sessionView } from './session-views.js';
 
 const PAID_STATUSES = new Set(['authorized', 'partially_authorized', 'partially_captured', 'completed', 'partially_refunded', 'refunded']);
@@ -50,7 +51,7 @@ export interface CreateSessionInput {
 export async function createSession(ctx: AppContext, userId: number, input: CreateSessionInput): Promise<PaymentSession> {
   const actor: Actor = { type: 'user', id: String(userId) };
   const now = ctx.now();
-  const { session, account, fresh } = await ctx.db.transaction(async (tx) => {
+  const { session, account, fresh, lines } = await ctx.db.transaction(async (tx) => {
     const order = await lockOrder(tx, input.orderId, userId);
     if (input.accountId !== undefined && input.accountId !== order.payment_account_id) {
       const allowed = await tx.query(
@@ -58,16 +59,17 @@ export async function createSession(ctx: AppContext, userId: number, input: Crea
         [order.id, input.accountId]);
       if (allowed.rowCount === 0) throw new PaymentsError('bad_request', `Order ${order.id}'s storage does not allow that payment account`);
     }
-    const accountRow = await getAccount(tx, input.accountId ?? order.payment_account_id);
+    const accountRow = await getEngineAccount(tx, input.accountId ?? order.payment_account_id);
     if (!accountRow) throw new PaymentsError('account_not_found', `Payment account of order ${order.id} no longer exists`);
     const account = toGatewayAccount(ctx, accountRow);
-    const collection = await orderCollection(tx, order, userId);
+    const { collection, created } = await orderCollection(tx, order, userId);
     if (PAID_STATUSES.has(collection.status)) {
       throw new PaymentsError('order_locked', `Order ${order.id} is already paid (payment status ${collection.status})`);
     }
     if (collection.status === 'canceled') throw new PaymentsError('order_locked', `Payment of order ${order.id} was canceled`);
 
-    const { rows: open } = await tx.query<SessionRow>(
+    // A collection made just now has no session yet (every session of the order is in it).
+    const { rows: open } = created ? { rows: [] as SessionRow[] } : await tx.query<SessionRow>(
       `SELECT * FROM payment_sessions WHERE order_id = $1 AND status = ANY($2::text[]) FOR UPDATE`,
       [order.id, OPEN_SESSION_STATUSES],
     );
@@ -78,7 +80,7 @@ export async function createSession(ctx: AppContext, userId: number, input: Crea
         // way, or a process that died in between) is set up again: the provider call is
         // idempotent (key tender-session-<id>), so this never makes a second checkout.
         const unset = !gatewayFor(account.type).localInitiate && s.gateway_ref === null;
-        return { session: { ...s, payment_status: null }, account, fresh: unset };
+        return { session: { ...s, payment_status: null }, account, fresh: unset, lines: order.lines };
       }
       await moveSession(tx, s, expired ? 'expired' : 'canceled', actor, expired ? undefined : { reason: 'replaced by a new session' });
     }
@@ -100,25 +102,27 @@ export async function createSession(ctx: AppContext, userId: number, input: Crea
       const result = await gateway.initiate(account, sessionInput(session, order), `tender-session-${session.id}`);
       session = await recordInitiate(tx, session.id, result);
     }
+    // A new session has no payment: the outbox renders its created event from this row.
+    rememberRow(tx, 'payment_session', session.id, { ...session, payment_status: null });
     await appendHistory(tx, {
       entity: 'session', entityId: session.id, action: 'created', to: 'pending', amount: session.amount,
       currency: session.currency, orderId: order.id, collectionId: collection.id, sessionId: session.id, actor,
       gatewayRef: session.gateway_ref, data: { type: input.type, accountId: account.id },
     });
-    await syncCollection(tx, collection, actor);
-    return { session: { ...session, payment_status: null }, account, fresh: !gateway.localInitiate, order };
+    // In a collection made just now, this session is all there is: its status needs no read.
+    await syncCollection(tx, collection, actor, created ? { sessions: [session], payments: [] } : undefined);
+    return { session: { ...session, payment_status: null }, account, fresh: !gateway.localInitiate, lines: order.lines };
   });
   if (!fresh) return sessionView(session);
-  return sessionView(await initiateRemote(ctx, session, account, actor));
+  return sessionView(await initiateRemote(ctx, session, account, actor, lines));
 }
 
 /** Calls a remote gateway outside any transaction, then records what it answered. */
-async function initiateRemote(ctx: AppContext, session: SessionRow, account: GatewayAccount, actor: Actor): Promise<SessionRow> {
+async function initiateRemote(ctx: AppContext, session: SessionRow, account: GatewayAccount, actor: Actor, lines: OrderForPayment['lines']): Promise<SessionRow> {
   const gateway = gatewayFor(account.type);
-  const { rows } = await ctx.db.query<{ lines: OrderForPayment['lines'] }>('SELECT lines FROM orders WHERE id = $1', [session.order_id]);
   let result;
   try {
-    result = await gateway.initiate(account, sessionInput(session, { id: session.order_id ?? 0, lines: rows[0]?.lines ?? [] }), `tender-session-${session.id}`);
+    result = await gateway.initiate(account, sessionInput(session, { id: session.order_id ?? 0, lines }), `tender-session-${session.id}`);
   } catch (err) {
     // A refusal the caller can act on (e.g. a currency the provider does not support) keeps its
     // own code and message; anything else is a retryable gateway failure.
@@ -130,12 +134,14 @@ async function initiateRemote(ctx: AppContext, session: SessionRow, account: Gat
       if (current && current.status === 'pending') {
         await moveSession(tx, current, 'failed', actor, { reason: 'gateway initiate failed' });
         await tx.query(`UPDATE payment_sessions SET last_error = $2 WHERE id = $1`, [session.id, { code: 'gateway_error', message: (err as Error).message }]);
+        rememberRow(tx, 'payment_session', session.id, undefined);
       }
       if (collection) await syncCollection(tx, collection, actor);
     });
     throw actionable ?? new PaymentsError('gateway_error', `The ${account.type} gateway could not start the payment; try again`);
   }
-  return ctx.db.transaction(async (tx) => recordInitiate(tx, session.id, result));
+  // One statement: atomic without a transaction around it.
+  return recordInitiate(ctx.db, session.id, result);
 }
 
 function toActionable(err: unknown): PaymentsError | undefined {
@@ -154,12 +160,15 @@ async function recordInitiate(tx: Queryable, sessionId: number, result: Awaited<
 }
 
 /** Moves a session along its transition table and records the history row. */
-export async function moveSession(tx: Queryable, s: SessionRow, to: SessionStatus, actor: Actor, data?: Record<string, unknown>, gatewayStatus?: string): Promise<void> {
+export async function moveSession(tx: Queryable, s: SessionRow, to: SessionStatus, actor: Actor, data?: Record<string, unknown>, gatewayStatus?: string, paymentId?: number): Promise<void> {
   assertSessionTransition(s.status, to);
   await tx.query(
-    `UPDATE payment_sessions SET status = $2, gateway_status = COALESCE($3, gateway_status), updated_at = now() WHERE id = $1`,
-    [s.id, to, gatewayStatus ?? null],
+    `UPDATE payment_sessions SET status = $2, gateway_status = COALESCE($3, gateway_status), payment_id = COALESCE($4, payment_id), updated_at = now()
+      WHERE id = $1`,
+    [s.id, to, gatewayStatus ?? null, paymentId ?? null],
   );
+  rememberRow(tx, 'payment_session', s.id, undefined);
+  if (paymentId !== undefined) s.payment_id = paymentId;
   await appendHistory(tx, {
     entity: 'session', entityId: s.id, action: 'status_changed', from: s.status, to, amount: s.amount, currency: s.currency,
     orderId: s.order_id, collectionId: s.collection_id, sessionId: s.id, actor, gatewayRef: s.gateway_ref, data: data ?? null,
@@ -192,15 +201,21 @@ async function lockOrder(tx: Queryable, orderId: number, userId: number): Promis
 }
 
 /** The order's collection (created on first use); its amount follows the order total until paid. */
-async function orderCollection(tx: Queryable, order: OrderForPayment, userId: number): Promise<CollectionRow> {
-  const existing = await collectionForOrder(tx, order.id, true);
-  if (!existing) return insertCollection(tx, { orderId: order.id, userId, amount: order.total, currency: order.currency });
+async function orderCollection(tx: Queryable, order: OrderForPayment, userId: number): Promise<{ collection: CollectionRow; created: boolean }> {
+  // The order row is locked, so nobody else can create it in between; a new one is one statement.
+  const { rows } = await tx.query<CollectionRow>(
+    `INSERT INTO payment_collections (order_id, user_id, amount, currency) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (order_id) WHERE order_id IS NOT NULL DO NOTHING RETURNING *`,
+    [order.id, userId, order.total, order.currency],
+  );
+  if (rows[0]) return { collection: rows[0], created: true };
+  const existing = (await collectionForOrder(tx, order.id, true))!;
   if (existing.captured_amount === 0n && existing.authorized_amount === 0n && (existing.amount !== order.total || existing.currency !== order.currency)) {
     await tx.query('UPDATE payment_collections SET amount = $2, currency = $3, updated_at = now() WHERE id = $1', [existing.id, order.total, order.currency]);
     existing.amount = order.total;
     existing.currency = order.currency;
   }
-  return existing;
+  return { collection: existing, created: false };
 }
 
 export async function listUserSessions(ctx: AppContext, userId: number, offset: number, limit: number): Promise<{ items: PaymentSession[]; total: number }> {

@@ -33,6 +33,40 @@ export async function getAccount(q: Queryable, id: number): Promise<AccountRow |
   return rows[0];
 }
 
+/**
+ * An account for the payment engine, which never needs `is_used` (an EXISTS over all orders),
+ * with the gateway reference of one session in the same round trip when `sessionId` is given.
+ */
+export async function getEngineAccount(q: Queryable, id: number, sessionId?: number): Promise<(AccountRow & { session_gateway_ref: string | null }) | undefined> {
+  const { rows } = await q.query<AccountRow & { session_gateway_ref: string | null }>(
+    `SELECT a.*, false AS is_used, (SELECT s.gateway_ref FROM payment_sessions s WHERE s.id = $2) AS session_gateway_ref
+       FROM payment_accounts a WHERE a.id = $1`,
+    [id, sessionId ?? null],
+  );
+  return rows[0];
+}
+
+/**
+ * Decrypted secrets by their sealed text (which changes whenever they are re-sealed), so hot
+ * paths do not decrypt and parse them on every gateway call. Bounded; plain text stays in memory
+ * only, as it does while a call is made.
+ */
+const openedByKeys = new WeakMap<object, Map<string, Record<string, string>>>();
+
+function openSecrets(ctx: AppContext, sealed: string): Record<string, string> {
+  let opened = openedByKeys.get(ctx.keys);
+  if (!opened) {
+    opened = new Map();
+    openedByKeys.set(ctx.keys, opened);
+  }
+  const hit = opened.get(sealed);
+  if (hit) return hit;
+  const secrets = JSON.parse(ctx.keys.open(sealed, 'account-secrets')) as Record<string, string>;
+  if (opened.size >= 256) opened.delete(opened.keys().next().value!);
+  opened.set(sealed, secrets);
+  return secrets;
+}
+
 /** The account as its adapter needs it: the active mode's settings, secrets decrypted. */
 export function toGatewayAccount(ctx: AppContext, row: AccountRow): GatewayAccount {
   const sealed = row.test_mode ? row.test_secrets : row.secrets;
@@ -46,6 +80,6 @@ export function toGatewayAccount(ctx: AppContext, row: AccountRow): GatewayAccou
     successUrl: row.success_url,
     cancelUrl: row.cancel_url,
     settings: row.test_mode ? { ...row.settings, ...row.test_settings } : row.settings,
-    secrets: sealed ? (JSON.parse(ctx.keys.open(sealed, 'account-secrets')) as Record<string, string>) : {},
+    secrets: sealed ? { ...openSecrets(ctx, sealed) } : {},
   };
 }

@@ -47,6 +47,8 @@ export async function startTender(options: StartOptions = {}): Promise<TestTende
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
       logs.push(chunk.toString('utf8'));
+      // TEST_LOG_STDERR=1 also shows the server's log lines (debugging a failing test).
+      if (process.env.TEST_LOG_STDERR === '1') process.stderr.write(chunk);
       cb();
     },
   });

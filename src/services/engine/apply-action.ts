@@ -7,7 +7,8 @@ import { appendHistory, type Actor } from '../../store/history-store.js';
 import type { CollectionRow, PaymentRow, SessionRow } from '../../store/payment-store.js';
 import { syncCollection } from '../collection-sync.js';
 import { moveSession } from '../session-service.js';
-import { savePayment, stateOf } from './payment-writes.js';
+import { rememberRow } from '../outbox.js';
+import { ACCOUNT_TYPE, savePayment, stateOf } from './payment-writes.js';
 
 export interface ApplyTarget {
   collection: CollectionRow;
@@ -44,15 +45,14 @@ export async function applyAction(tx: Queryable, target: ApplyTarget, action: Ga
       if (!OPEN.has(session.status)) return { result: 'stale', detail: `session is ${session.status}` };
       if (session.status === 'requires_more') return { result: 'duplicate' };
       await tx.query('UPDATE payment_sessions SET last_error = $2 WHERE id = $1', [session.id, { code: 'requires_more', message: action.reason }]);
+      rememberRow(tx, 'payment_session', session.id, undefined);
       await moveSession(tx, session, 'requires_more', actor, { reason: action.reason }, action.gatewayStatus);
       out = { result: 'applied' };
       break;
     }
     case 'captured':
-      out = await applyCaptured(tx, target, action, actor);
-      break;
     case 'refunded':
-      out = await applyRefunded(tx, target, action, actor);
+      out = await applyMoved(tx, target, action, actor);
       break;
     case 'canceled':
       out = await applyCanceled(tx, target, action.gatewayStatus, actor);
@@ -66,6 +66,7 @@ export async function applyAction(tx: Queryable, target: ApplyTarget, action: Ga
       const p = target.payment;
       if (!p) return { result: 'ignored', detail: 'dispute for a session without a payment' };
       await tx.query('UPDATE payments SET disputed = true, updated_at = now() WHERE id = $1', [p.id]);
+      rememberRow(tx, 'payment', p.id, undefined);
       await appendHistory(tx, {
         entity: 'payment', entityId: p.id, action: 'dispute_created', from: p.status, to: p.status,
         amount: action.amount?.amount ?? null, currency: p.currency, orderId: p.order_id, collectionId: p.collection_id,
@@ -94,18 +95,13 @@ async function applyAuthorized(tx: Queryable, t: ApplyTarget, a: Extract<Gateway
   const next = authorize(existing ? stateOf(existing) : null, a.amount, { autoCapture: a.captured });
   let payment: PaymentRow;
   if (existing) {
-    payment = await savePayment(tx, existing, next, actor, 'authorized', { amount: a.amount.amount, gatewayStatus: a.gatewayStatus, gatewayRef: a.paymentRef });
+    payment = await savePayment(tx, existing, next, actor, 'authorized', { amount: a.amount.amount, gatewayStatus: a.gatewayStatus, gatewayRef: a.paymentRef, card: a.card, paymentMethod: a.paymentMethod });
     if (next.captured > 0n) await recordCaptureAtAuthorization(tx, payment, next.captured, a.paymentRef, actor);
   } else {
-    payment = await insertPayment(tx, session, next.status, next.authorized, next.captured, a.gatewayStatus, a.paymentRef, actor);
-  }
-  if (a.card || a.paymentMethod) {
-    await tx.query('UPDATE payments SET card_brand = COALESCE($2, card_brand), card_last4 = COALESCE($3, card_last4), payment_method = COALESCE($4, payment_method) WHERE id = $1',
-      [payment.id, a.card?.brand ?? null, a.card?.last4 ?? null, a.paymentMethod ?? null]);
+    payment = await insertPayment(tx, session, next.status, next.authorized, next.captured, a.gatewayStatus, a.paymentRef, actor, { card: a.card, paymentMethod: a.paymentMethod });
   }
   if (OPEN.has(session.status)) {
-    await tx.query('UPDATE payment_sessions SET payment_id = $2 WHERE id = $1', [session.id, payment.id]);
-    await moveSession(tx, session, 'authorized', actor, undefined, a.gatewayStatus);
+    await moveSession(tx, session, 'authorized', actor, undefined, a.gatewayStatus, payment.id);
   } else if (session.status !== 'authorized') {
     // Money arrived for a session Tender had already closed (expired, canceled): never drop it.
     // The payment is recorded so the merchant sees it (and can refund it).
@@ -118,15 +114,17 @@ async function applyAuthorized(tx: Queryable, t: ApplyTarget, a: Extract<Gateway
   return { result: 'applied', paymentId: payment.id };
 }
 
-async function insertPayment(tx: Queryable, s: SessionRow, status: string, authorized: bigint, captured: bigint, gatewayStatus: string, gatewayRef: string | null, actor: Actor): Promise<PaymentRow> {
-  const { rows } = await tx.query<PaymentRow>(
+async function insertPayment(tx: Queryable, s: SessionRow, status: string, authorized: bigint, captured: bigint, gatewayStatus: string, gatewayRef: string | null, actor: Actor,
+  method: { card?: { brand: string; last4: string }; paymentMethod?: string } = {}): Promise<PaymentRow> {
+  const { rows } = await tx.query<PaymentRow & { account_type: string }>(
     `INSERT INTO payments (collection_id, session_id, order_id, user_id, account_id, currency, amount, authorized_amount,
-       captured_amount, status, gateway_status, gateway_ref)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
+       captured_amount, status, gateway_status, gateway_ref, card_brand, card_last4, payment_method)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *, ${ACCOUNT_TYPE}`,
     [s.collection_id, s.id, s.order_id, s.user_id, s.account_id, s.currency, s.amount > 0n ? s.amount : authorized || 1n,
-      authorized, captured, status, gatewayStatus, gatewayRef],
+      authorized, captured, status, gatewayStatus, gatewayRef, method.card?.brand ?? null, method.card?.last4 ?? null, method.paymentMethod ?? null],
   );
   const p = rows[0]!;
+  rememberRow(tx, 'payment', p.id, rows[0]);
   await appendHistory(tx, {
     entity: 'payment', entityId: p.id, action: 'created', to: status, amount: authorized > 0n ? authorized : s.amount,
     currency: s.currency, orderId: s.order_id, collectionId: s.collection_id, sessionId: s.id, paymentId: p.id, actor, gatewayRef,
@@ -160,8 +158,10 @@ async function applyRequiresAction(tx: Queryable, t: ApplyTarget, a: Extract<Gat
     const p = await insertPayment(tx, session, next.status, 0n, 0n, a.gatewayStatus, a.paymentRef, actor);
     paymentId = p.id;
     await tx.query('UPDATE payment_sessions SET payment_id = $2 WHERE id = $1', [session.id, p.id]);
+    rememberRow(tx, 'payment_session', session.id, undefined);
   }
   await tx.query('UPDATE payments SET next_action = $2, gateway_status = $3, updated_at = now() WHERE id = $1', [paymentId, a.nextAction, a.gatewayStatus]);
+  rememberRow(tx, 'payment', paymentId!, undefined);
   if (session.status === 'requires_action') return { result: 'duplicate', paymentId };
   await moveSession(tx, session, 'requires_action', actor, { nextAction: a.nextAction }, a.gatewayStatus);
   return { result: 'applied', paymentId };
@@ -172,6 +172,7 @@ async function applyAttemptFailed(tx: Queryable, t: ApplyTarget, a: Extract<Gate
   if (!OPEN.has(session.status)) return { result: 'stale', detail: `session is ${session.status}` };
   const error = { code: a.code, message: a.message };
   await tx.query('UPDATE payment_sessions SET last_error = $2, updated_at = now() WHERE id = $1', [session.id, error]);
+  rememberRow(tx, 'payment_session', session.id, undefined);
   if (t.payment && t.payment.status === 'requires_action') {
     await savePayment(tx, t.payment, fail(stateOf(t.payment)), actor, 'failed', { gatewayStatus: a.gatewayStatus, data: error });
   }
@@ -187,67 +188,56 @@ async function applyAttemptFailed(tx: Queryable, t: ApplyTarget, a: Extract<Gate
   return { result: 'applied' };
 }
 
-async function applyCaptured(tx: Queryable, t: ApplyTarget, a: Extract<GatewayEventAction, { kind: 'captured' }>, actor: Actor): Promise<ApplyOutcome> {
+type MovedAction = Extract<GatewayEventAction, { kind: 'captured' | 'refunded' }>;
+
+const MOVED = {
+  captured: { table: 'captures', entity: 'capture', reason: null, move: capture },
+  refunded: { table: 'refunds', entity: 'refund', reason: 'reported by the gateway', move: refund },
+} as const;
+
+/**
+ * Money the provider reports moved (a capture or a refund): recorded once. An event whose
+ * provider reference is already recorded is a duplicate; one matching an operation Tender
+ * started and has not recorded yet (pending / unknown, same amount) settles that operation;
+ * anything else is money moved at the provider (e.g. in its dashboard) and gets its own row.
+ */
+async function applyMoved(tx: Queryable, t: ApplyTarget, a: MovedAction, actor: Actor): Promise<ApplyOutcome> {
+  const { table, entity, reason, move } = MOVED[a.kind];
   const p = t.payment;
   // Out of order: money moved at the provider for a payment not recorded yet. Not final —
   // answer a retryable error so the provider delivers it again once the payment exists.
-  if (!p) throw new PaymentsError('service_unavailable', 'The payment this capture belongs to is not recorded yet; deliver the event again later');
-  if (a.operationRef) {
-    const dup = await tx.query('SELECT 1 FROM captures WHERE payment_id = $1 AND gateway_ref = $2 AND status = $3', [p.id, a.operationRef, 'succeeded']);
-    if (dup.rowCount > 0) return { result: 'duplicate', paymentId: p.id };
-  }
-  // A capture Tender started and is still waiting to record (or lost track of) matches by amount.
-  const pending = await tx.query<{ id: number }>(
-    `SELECT id FROM captures WHERE payment_id = $1 AND status IN ('pending', 'unknown') AND amount = $2
-      AND (gateway_ref IS NULL OR gateway_ref = $3) ORDER BY id LIMIT 1`,
+  if (!p) throw new PaymentsError('service_unavailable', `The payment this ${entity} belongs to is not recorded yet; deliver the event again later`);
+  const { rows: match } = await tx.query<{ id: number; status: string }>(
+    `SELECT id, status FROM ${table}
+      WHERE payment_id = $1 AND ((status = 'succeeded' AND gateway_ref = $3)
+         OR (status IN ('pending', 'unknown') AND amount = $2 AND (gateway_ref IS NULL OR gateway_ref = $3)))
+      ORDER BY (status = 'succeeded') DESC, id LIMIT 1`,
     [p.id, a.amount.amount, a.operationRef],
   );
-  if (p.status !== 'authorized' && p.status !== 'partially_captured') return { result: 'duplicate', paymentId: p.id, detail: `payment is ${p.status}` };
-  const next = capture(stateOf(p), a.amount);
-  if (pending.rows[0]) {
+  const found = match[0];
+  if (found?.status === 'succeeded') return { result: 'duplicate', paymentId: p.id };
+  if (a.kind === 'captured' && p.status !== 'authorized' && p.status !== 'partially_captured') {
+    return { result: 'duplicate', paymentId: p.id, detail: `payment is ${p.status}` };
+  }
+  const next = move(stateOf(p), a.amount);
+  const history = { entity, amount: a.amount.amount, currency: p.currency, orderId: p.order_id, collectionId: p.collection_id, sessionId: p.session_id, paymentId: p.id, actor, gatewayRef: a.operationRef } as const;
+  if (found) {
+    // Two in-flight operations of the same amount can be matched to each other's events; a
+    // provider reference already taken by the twin is left off rather than recorded twice.
     await tx.query(
-      `UPDATE captures SET status = 'succeeded', updated_at = now(),
-          gateway_ref = COALESCE(gateway_ref, CASE WHEN EXISTS (SELECT 1 FROM captures o WHERE o.payment_id = $3 AND o.gateway_ref = $2 AND o.id <> $1) THEN NULL ELSE $2 END)
-        WHERE id = $1`, [pending.rows[0].id, a.operationRef, p.id]);
-    await appendHistory(tx, { entity: 'capture', entityId: pending.rows[0].id, action: 'status_changed', from: 'pending', to: 'succeeded', amount: a.amount.amount, currency: p.currency, orderId: p.order_id, collectionId: p.collection_id, sessionId: p.session_id, paymentId: p.id, actor, gatewayRef: a.operationRef });
+      `UPDATE ${table} SET status = 'succeeded', updated_at = now(),
+          gateway_ref = COALESCE(gateway_ref, CASE WHEN EXISTS (SELECT 1 FROM ${table} o WHERE o.payment_id = $3 AND o.gateway_ref = $2 AND o.id <> $1) THEN NULL ELSE $2 END)
+        WHERE id = $1`, [found.id, a.operationRef, p.id]);
+    await appendHistory(tx, { ...history, entityId: found.id, action: 'status_changed', from: found.status, to: 'succeeded' });
   } else {
     const { rows } = await tx.query<{ id: number }>(
-      `INSERT INTO captures (payment_id, amount, currency, status, gateway_ref, actor_type, actor_id) VALUES ($1, $2, $3, 'succeeded', $4, $5, $6) RETURNING id`,
-      [p.id, a.amount.amount, p.currency, a.operationRef, actor.type, actor.id ?? null],
+      `INSERT INTO ${table} (payment_id, amount, currency, status, gateway_ref, actor_type, actor_id${reason ? ', reason' : ''})
+       VALUES ($1, $2, $3, 'succeeded', $4, $5, $6${reason ? ', $7' : ''}) RETURNING id`,
+      [p.id, a.amount.amount, p.currency, a.operationRef, actor.type, actor.id ?? null, ...(reason ? [reason] : [])],
     );
-    await appendHistory(tx, { entity: 'capture', entityId: rows[0]!.id, action: 'created', to: 'succeeded', amount: a.amount.amount, currency: p.currency, orderId: p.order_id, collectionId: p.collection_id, sessionId: p.session_id, paymentId: p.id, actor, gatewayRef: a.operationRef });
+    await appendHistory(tx, { ...history, entityId: rows[0]!.id, action: 'created', to: 'succeeded' });
   }
-  await savePayment(tx, p, next, actor, 'captured', { amount: a.amount.amount, gatewayStatus: a.gatewayStatus });
-  return { result: 'applied', paymentId: p.id };
-}
-
-async function applyRefunded(tx: Queryable, t: ApplyTarget, a: Extract<GatewayEventAction, { kind: 'refunded' }>, actor: Actor): Promise<ApplyOutcome> {
-  const p = t.payment;
-  if (!p) throw new PaymentsError('service_unavailable', 'The payment this refund belongs to is not recorded yet; deliver the event again later');
-  if (a.operationRef) {
-    const dup = await tx.query('SELECT 1 FROM refunds WHERE payment_id = $1 AND gateway_ref = $2 AND status = $3', [p.id, a.operationRef, 'succeeded']);
-    if (dup.rowCount > 0) return { result: 'duplicate', paymentId: p.id };
-  }
-  const pending = await tx.query<{ id: number }>(
-    `SELECT id FROM refunds WHERE payment_id = $1 AND status IN ('pending', 'unknown') AND amount = $2
-      AND (gateway_ref IS NULL OR gateway_ref = $3) ORDER BY id LIMIT 1`,
-    [p.id, a.amount.amount, a.operationRef],
-  );
-  const next = refund(stateOf(p), a.amount);
-  if (pending.rows[0]) {
-    await tx.query(
-      `UPDATE refunds SET status = 'succeeded', updated_at = now(),
-          gateway_ref = COALESCE(gateway_ref, CASE WHEN EXISTS (SELECT 1 FROM refunds o WHERE o.payment_id = $3 AND o.gateway_ref = $2 AND o.id <> $1) THEN NULL ELSE $2 END)
-        WHERE id = $1`, [pending.rows[0].id, a.operationRef, p.id]);
-    await appendHistory(tx, { entity: 'refund', entityId: pending.rows[0].id, action: 'status_changed', from: 'pending', to: 'succeeded', amount: a.amount.amount, currency: p.currency, orderId: p.order_id, collectionId: p.collection_id, sessionId: p.session_id, paymentId: p.id, actor, gatewayRef: a.operationRef });
-  } else {
-    const { rows } = await tx.query<{ id: number }>(
-      `INSERT INTO refunds (payment_id, amount, currency, status, gateway_ref, actor_type, actor_id, reason) VALUES ($1, $2, $3, 'succeeded', $4, $5, $6, 'reported by the gateway') RETURNING id`,
-      [p.id, a.amount.amount, p.currency, a.operationRef, actor.type, actor.id ?? null],
-    );
-    await appendHistory(tx, { entity: 'refund', entityId: rows[0]!.id, action: 'created', to: 'succeeded', amount: a.amount.amount, currency: p.currency, orderId: p.order_id, collectionId: p.collection_id, sessionId: p.session_id, paymentId: p.id, actor, gatewayRef: a.operationRef });
-  }
-  await savePayment(tx, p, next, actor, 'refunded', { amount: a.amount.amount, gatewayStatus: a.gatewayStatus });
+  await savePayment(tx, p, next, actor, a.kind, { amount: a.amount.amount, gatewayStatus: a.gatewayStatus });
   return { result: 'applied', paymentId: p.id };
 }
 

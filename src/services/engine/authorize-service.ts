@@ -3,7 +3,8 @@ import { sha256Hex } from '../../crypto.js';
 import { PaymentsError } from '../../errors.js';
 import type { AuthorizeInput, AuthorizeResult, GatewayEventAction } from '../../gateways/gateway.js';
 import { gatewayFor } from '../../gateways/registry.js';
-import { getAccount, toGatewayAccount } from '../../store/account-store.js';
+import { getEngineAccount, toGatewayAccount } from '../../store/account-store.js';
+import type { SessionRow } from '../../store/payment-store.js';
 import type { Actor } from '../../store/history-store.js';
 import { syncCollection } from '../collection-sync.js';
 import { moveSession, sessionInput } from '../session-service.js';
@@ -11,6 +12,8 @@ import { applyAction } from './apply-action.js';
 import { lockSession } from './locks.js';
 
 const OPEN = new Set(['pending', 'requires_more', 'requires_action']);
+type OrderLines = { productId: number; quantity: number; priceMinor: string; title: string }[];
+
 const PAID = new Set(['authorized', 'partially_authorized', 'partially_captured', 'completed', 'partially_refunded', 'refunded']);
 
 export interface AuthorizeOutcome {
@@ -39,31 +42,31 @@ export interface AuthorizeOptions {
 
 export async function authorizeSession(ctx: AppContext, sessionId: number, input: AuthorizeInput, actor: Actor, idempotencyKey: string, owner?: number, options: AuthorizeOptions = {}): Promise<AuthorizeOutcome> {
   const now = ctx.now();
-  const prepared = await ctx.db.transaction(async (tx) => {
-    const t = await lockSession(tx, sessionId);
-    if (owner !== undefined && t.session.user_id !== owner) throw new PaymentsError('session_not_found', `Payment session ${sessionId} not found`);
-    if (t.session.status === 'authorized') return { done: true as const, paymentId: t.session.payment_id };
-    if (!OPEN.has(t.session.status)) {
-      throw new PaymentsError('invalid_transition', `Session ${sessionId} is ${t.session.status} and cannot be paid; create a new session`);
-    }
-    if (t.session.expires_at !== null && t.session.expires_at <= now) {
-      await moveSession(tx, t.session, 'expired', { type: 'system' });
-      await syncCollection(tx, t.collection, { type: 'system' });
-      return { expired: true as const };
-    }
-    if (PAID.has(t.collection.status) && !t.collection.allow_split) {
-      throw new PaymentsError('order_locked', `Payment collection ${t.collection.id} is already ${t.collection.status}`);
-    }
-    const accountRow = await getAccount(tx, t.session.account_id);
-    if (!accountRow) throw new PaymentsError('account_not_found', 'The session\'s payment account no longer exists');
-    const { rows } = await tx.query<{ lines: { productId: number; quantity: number; priceMinor: string; title: string }[] }>(
-      'SELECT lines FROM orders WHERE id = $1', [t.session.order_id]);
-    return { done: false as const, account: toGatewayAccount(ctx, accountRow), session: t.session, lines: rows[0]?.lines ?? [] };
-  });
-  if ('expired' in prepared) {
+  // The checks before the gateway call are read without locks: nothing is written, and the
+  // gateway's answer is applied under the locks afterwards (applyAction re-checks everything),
+  // exactly as it would be had the state changed during the call.
+  const { rows } = await ctx.db.query<SessionRow & { collection_status: string; allow_split: boolean; lines: OrderLines | null }>(
+    `SELECT s.*, c.status AS collection_status, c.allow_split, o.lines
+       FROM payment_sessions s JOIN payment_collections c ON c.id = s.collection_id LEFT JOIN orders o ON o.id = s.order_id
+      WHERE s.id = $1`,
+    [sessionId],
+  );
+  const session = rows[0];
+  if (!session || (owner !== undefined && session.user_id !== owner)) throw new PaymentsError('session_not_found', `Payment session ${sessionId} not found`);
+  if (session.status === 'authorized') return { sessionId, paymentId: session.payment_id, outcome: 'authorized' };
+  if (!OPEN.has(session.status)) {
+    throw new PaymentsError('invalid_transition', `Session ${sessionId} is ${session.status} and cannot be paid; create a new session`);
+  }
+  if (session.expires_at !== null && session.expires_at <= now) {
+    await expireSession(ctx, sessionId, now);
     throw new PaymentsError('session_expired', `Session ${sessionId} has expired; create a new session for the order`);
   }
-  if (prepared.done) return { sessionId, paymentId: prepared.paymentId, outcome: 'authorized' };
+  if (PAID.has(session.collection_status) && !session.allow_split) {
+    throw new PaymentsError('order_locked', `Payment collection ${session.collection_id} is already ${session.collection_status}`);
+  }
+  const accountRow = await getEngineAccount(ctx.db, session.account_id);
+  if (!accountRow) throw new PaymentsError('account_not_found', 'The session\'s payment account no longer exists');
+  const prepared = { account: toGatewayAccount(ctx, accountRow), session, lines: session.lines ?? [] };
 
   const gateway = gatewayFor(prepared.account.type);
   let result: AuthorizeResult;
@@ -94,6 +97,16 @@ export async function authorizeSession(ctx: AppContext, sessionId: number, input
   }
   if (result.outcome === 'requires_more') return { sessionId, paymentId, outcome: 'requires_more', message: result.reason };
   return { sessionId, paymentId, outcome: result.outcome };
+}
+
+/** Moves an open session past its lifetime to `expired` (under the locks; a no-op if it moved on). */
+async function expireSession(ctx: AppContext, sessionId: number, now: Date): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const t = await lockSession(tx, sessionId);
+    if (!OPEN.has(t.session.status) || t.session.expires_at === null || t.session.expires_at > now) return;
+    await moveSession(tx, t.session, 'expired', { type: 'system' });
+    await syncCollection(tx, t.collection, { type: 'system' });
+  });
 }
 
 async function currentPaymentId(ctx: AppContext, sessionId: number): Promise<number | null> {

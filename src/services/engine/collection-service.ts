@@ -8,6 +8,7 @@ import { toGatewayAccount, type AccountRow } from '../../store/account-store.js'
 import { appendHistory } from '../../store/history-store.js';
 import { collectionForOrder, insertCollection, SESSION_SELECT, type CollectionRow, type PaymentRow, type SessionRow } from '../../store/payment-store.js';
 import { syncCollection } from '../collection-sync.js';
+import { rememberRow } from '../outbox.js';
 import { createSession, sessionInput } from '../session-service.js';
 import { sessionView } from '../session-views.js';
 import { PAYMENT_SELECT, paymentView, type PaymentView } from './payment-views.js';
@@ -33,20 +34,22 @@ export interface CollectionView {
  * or on its own with an amount and currency.
  */
 export async function createCollection(ctx: AppContext, userId: number, input: { orderId?: number; amount?: Money }): Promise<CollectionView> {
-  const id = await ctx.db.transaction(async (tx) => {
-    if (input.orderId !== undefined) {
-      const { rows } = await tx.query<{ id: number; total: bigint; currency: string }>(
-        'SELECT id, total, currency FROM orders WHERE id = $1 AND user_id = $2 FOR UPDATE', [input.orderId, userId]);
-      const order = rows[0];
-      if (!order) throw new PaymentsError('order_not_found', `Order ${input.orderId} not found`);
-      if (input.amount && (input.amount.amount !== order.total || input.amount.currency !== order.currency.trim())) {
-        throw new PaymentsError('amount_mismatch', `Order ${order.id} is due ${toMajorNumber({ amount: order.total, currency: order.currency.trim() })} ${order.currency}`);
-      }
-      const existing = await collectionForOrder(tx, order.id, true);
-      return (existing ?? (await insertCollection(tx, { orderId: order.id, userId, amount: order.total, currency: order.currency.trim() }))).id;
-    }
+  if (input.orderId === undefined) {
     if (!input.amount || input.amount.amount <= 0n) throw new PaymentsError('validation_failed', 'A collection without an order needs a positive amount and a currency');
-    return (await insertCollection(tx, { orderId: null, userId, amount: input.amount.amount, currency: input.amount.currency })).id;
+    // One statement, so no transaction around it; a new collection has no session or payment yet.
+    const created = await insertCollection(ctx.db, { orderId: null, userId, amount: input.amount.amount, currency: input.amount.currency });
+    return collectionView(created, [], []);
+  }
+  const id = await ctx.db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ id: number; total: bigint; currency: string }>(
+      'SELECT id, total, currency FROM orders WHERE id = $1 AND user_id = $2 FOR UPDATE', [input.orderId, userId]);
+    const order = rows[0];
+    if (!order) throw new PaymentsError('order_not_found', `Order ${input.orderId} not found`);
+    if (input.amount && (input.amount.amount !== order.total || input.amount.currency !== order.currency.trim())) {
+      throw new PaymentsError('amount_mismatch', `Order ${order.id} is due ${toMajorNumber({ amount: order.total, currency: order.currency.trim() })} ${order.currency}`);
+    }
+    const existing = await collectionForOrder(tx, order.id, true);
+    return (existing ?? (await insertCollection(tx, { orderId: order.id, userId, amount: order.total, currency: order.currency.trim() }))).id;
   });
   return getCollection(ctx, id, userId);
 }
@@ -57,38 +60,39 @@ export async function createCollection(ctx: AppContext, userId: number, input: {
  * may hold one open session per provider; the first to authorize wins (the others are refused).
  */
 export async function createCollectionSession(ctx: AppContext, userId: number, collectionId: number, accountIdentifier: string, type: 'session' | 'intent'): Promise<ReturnType<typeof sessionView>> {
-  const { rows } = await ctx.db.query<CollectionRow>('SELECT * FROM payment_collections WHERE id = $1 AND user_id = $2', [collectionId, userId]);
-  const collection = rows[0];
-  if (!collection) throw new PaymentsError('not_found', `Payment collection ${collectionId} not found`);
-  const acc = await ctx.db.query<AccountRow & { is_used: boolean }>('SELECT *, false AS is_used FROM payment_accounts WHERE identifier = $1 AND is_visible', [accountIdentifier]);
+  const acc = await ctx.db.query<AccountRow>('SELECT *, false AS is_used FROM payment_accounts WHERE identifier = $1 AND is_visible', [accountIdentifier]);
   const accountRow = acc.rows[0];
-  if (!accountRow) throw new PaymentsError('account_not_found', `Payment account "${accountIdentifier}" not found`);
-  if (collection.order_id !== null) {
-    return createSession(ctx, userId, { orderId: collection.order_id, type, accountId: accountRow.id });
-  }
-  const account = toGatewayAccount(ctx, accountRow);
+  const account = accountRow ? toGatewayAccount(ctx, accountRow) : undefined;
+  const actor = { type: 'user', id: String(userId) } as const;
   const now = ctx.now();
-  const session = await ctx.db.transaction(async (tx) => {
-    const locked = await tx.query<CollectionRow>('SELECT * FROM payment_collections WHERE id = $1 FOR UPDATE', [collectionId]);
-    const c = locked.rows[0]!;
+  type Prepared = { kind: 'order'; orderId: number } | { kind: 'session'; row: SessionRow; fresh: boolean };
+  const session = await ctx.db.transaction(async (tx): Promise<Prepared> => {
+    const locked = await tx.query<CollectionRow>('SELECT * FROM payment_collections WHERE id = $1 AND user_id = $2 FOR UPDATE', [collectionId, userId]);
+    const c = locked.rows[0];
+    if (!c) throw new PaymentsError('not_found', `Payment collection ${collectionId} not found`);
+    if (!account) throw new PaymentsError('account_not_found', `Payment account "${accountIdentifier}" not found`);
+    // An order's collection follows the order's rules (createSession, which locks the order first).
+    if (c.order_id !== null) return { kind: 'order', orderId: c.order_id };
     if (c.status !== 'not_paid' && c.status !== 'awaiting' && c.status !== 'requires_action' && c.status !== 'failed') {
       throw new PaymentsError('order_locked', `Payment collection ${collectionId} is ${c.status}`);
     }
     const open = await tx.query<SessionRow>(
       `${SESSION_SELECT} WHERE s.collection_id = $1 AND s.account_id = $2 AND s.type = $3 AND s.status IN ('pending', 'requires_more', 'requires_action') AND s.expires_at > $4`,
       [collectionId, account.id, type, now]);
-    if (open.rows[0]) return { row: open.rows[0], fresh: false };
+    if (open.rows[0]) return { kind: 'session', row: open.rows[0], fresh: false };
     const ins = await tx.query<SessionRow>(
       `INSERT INTO payment_sessions (collection_id, order_id, user_id, account_id, type, status, amount, currency, success_url, cancel_url, expires_at)
        VALUES ($1, NULL, $2, $3, $4, 'pending', $5, $6, $7, $8, $9) RETURNING *`,
       [collectionId, userId, account.id, type, c.amount, c.currency, account.successUrl, account.cancelUrl, new Date(now.getTime() + account.sessionLifetimeSec * 1000)]);
-    const s = ins.rows[0]!;
-    await appendHistory(tx, { entity: 'session', entityId: s.id, action: 'created', to: 'pending', amount: s.amount, currency: s.currency, collectionId, sessionId: s.id, actor: { type: 'user', id: String(userId) } });
-    await syncCollection(tx, c, { type: 'user', id: String(userId) });
-    return { row: s, fresh: true };
+    const s = { ...ins.rows[0]!, payment_status: null };
+    rememberRow(tx, 'payment_session', s.id, s);
+    await appendHistory(tx, { entity: 'session', entityId: s.id, action: 'created', to: 'pending', amount: s.amount, currency: s.currency, collectionId, sessionId: s.id, actor });
+    await syncCollection(tx, c, actor);
+    return { kind: 'session', row: s, fresh: true };
   });
+  if (session.kind === 'order') return createSession(ctx, userId, { orderId: session.orderId, type, accountId: account!.id });
   if (!session.fresh) return sessionView(session.row);
-  const result = await gatewayFor(account.type).initiate(account, sessionInput(session.row, { id: 0, lines: [] }), `session-${session.row.id}`);
+  const result = await gatewayFor(account!.type).initiate(account!, sessionInput(session.row, { id: 0, lines: [] }), `session-${session.row.id}`);
   const { rows: updated } = await ctx.db.query<SessionRow>(
     `UPDATE payment_sessions SET gateway_status = $2, gateway_ref = $3, payment_url = $4, client_secret = $5, updated_at = now() WHERE id = $1 RETURNING *`,
     [session.row.id, result.gatewayStatus, result.gatewayRef, result.paymentUrl, result.clientSecret ?? null]);
@@ -105,6 +109,10 @@ export async function getCollection(ctx: AppContext, id: number, userId?: number
     ctx.db.query<SessionRow>(`${SESSION_SELECT} WHERE s.collection_id = $1 ORDER BY s.id`, [id]),
     ctx.db.query<PaymentRow & { account_type: string }>(`${PAYMENT_SELECT} WHERE p.collection_id = $1 ORDER BY p.id`, [id]),
   ]);
+  return collectionView(c, sessions.rows, payments.rows);
+}
+
+function collectionView(c: CollectionRow, sessions: SessionRow[], payments: (PaymentRow & { account_type: string })[]): CollectionView {
   const m = (amount: bigint) => toMajorNumber({ amount, currency: c.currency.trim() });
   return {
     id: c.id,
@@ -116,8 +124,8 @@ export async function getCollection(ctx: AppContext, id: number, userId?: number
     authorizedAmount: m(c.authorized_amount),
     capturedAmount: m(c.captured_amount),
     refundedAmount: m(c.refunded_amount),
-    sessions: sessions.rows.map(sessionView),
-    payments: payments.rows.map(paymentView),
+    sessions: sessions.map(sessionView),
+    payments: payments.map(paymentView),
     createdAt: c.created_at.toISOString(),
     updatedAt: c.updated_at.toISOString(),
   };

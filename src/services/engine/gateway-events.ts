@@ -3,7 +3,7 @@ import { DomainError } from '../../domain/domain-error.js';
 import { PaymentsError } from '../../errors.js';
 import { WebhookSignatureError, type GatewayEvent, type GatewayEventAction } from '../../gateways/gateway.js';
 import { gatewayFor } from '../../gateways/registry.js';
-import { getAccount, toGatewayAccount } from '../../store/account-store.js';
+import { getEngineAccount, toGatewayAccount } from '../../store/account-store.js';
 import type { Queryable } from '../../store/db.js';
 import { applyAction, type ApplyOutcome } from './apply-action.js';
 import { authorizeSession } from './authorize-service.js';
@@ -29,7 +29,7 @@ export const CUSTOMER_APPROVED = 'customer_approved:';
  * Either the event is stored and applied, or neither is and the provider retries.
  */
 export async function ingestWebhook(ctx: AppContext, accountId: number, rawBody: string, headers: Record<string, string | string[] | undefined>, remote?: string): Promise<IngestResult> {
-  const row = await getAccount(ctx.db, accountId);
+  const row = await getEngineAccount(ctx.db, accountId);
   if (!row) {
     await reject(ctx, null, 'unknown account', remote);
     throw new PaymentsError('account_not_found', `No payment account ${accountId}; check the webhook URL configured at the provider`);

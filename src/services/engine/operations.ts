@@ -5,7 +5,7 @@ import type { Money } from '../../domain/money.js';
 import { PaymentsError } from '../../errors.js';
 import type { GatewayAccount, OperationResult, PaymentRef } from '../../gateways/gateway.js';
 import { gatewayFor } from '../../gateways/registry.js';
-import { getAccount, toGatewayAccount } from '../../store/account-store.js';
+import { getEngineAccount, toGatewayAccount } from '../../store/account-store.js';
 import type { Queryable } from '../../store/db.js';
 import { appendHistory, type Actor } from '../../store/history-store.js';
 import type { PaymentRow } from '../../store/payment-store.js';
@@ -98,8 +98,7 @@ export async function runOperation(ctx: AppContext, kind: OperationKind, payment
   });
   if (!reserved.resume) return { operation: reserved.operation, payment: reserved.payment };
 
-  const account = await accountFor(ctx, reserved.payment.account_id);
-  const ref = await paymentRef(ctx, reserved.payment);
+  const { account, ref } = await accountAndRef(ctx, reserved.payment);
   const money = { amount: reserved.operation.amount, currency: reserved.operation.currency.trim() };
   const gatewayKey = `tender-${kind}-${reserved.operation.id}`;
   let result: OperationResult | undefined;
@@ -119,32 +118,45 @@ export async function runOperation(ctx: AppContext, kind: OperationKind, payment
 export async function recordOutcome(tx: Queryable, kind: OperationKind, operationId: number, paymentId: number, result: OperationResult | undefined, actor: Actor, releaseRemainder = false): Promise<{ operation: OperationRow; payment: PaymentRow }> {
   const table = TABLE[kind];
   const { collection, payment } = await lockPayment(tx, paymentId);
-  const { rows } = await tx.query<OperationRow>(`SELECT * FROM ${table} WHERE id = $1 FOR UPDATE`, [operationId]);
-  const op = rows[0]!;
-  // A webhook may have settled it first: then there is nothing left to record.
-  if (op.status === 'succeeded' || op.status === 'failed') return { operation: op, payment };
-  const history = { entity: kind, entityId: op.id, action: 'status_changed', from: op.status, amount: op.amount, currency: op.currency, orderId: payment.order_id, collectionId: payment.collection_id, sessionId: payment.session_id, paymentId, actor } as const;
+  // Settled in one statement: the row moves only from an unsettled status (a webhook may have
+  // settled it first, then there is nothing left to record), and its previous status comes back
+  // for the history row. The payment lock above serializes every writer of the operation.
+  const settle = async (to: OperationStatus, from: OperationStatus[], set = '', params: unknown[] = []) => {
+    const { rows } = await tx.query<OperationRow & { from_status: OperationStatus }>(
+      `UPDATE ${table} t SET status = '${to}', updated_at = now()${set}
+         FROM (SELECT id, status AS from_status FROM ${table} WHERE id = $1) old
+        WHERE t.id = old.id AND t.status = ANY($2::text[]) RETURNING t.*, old.from_status`,
+      [operationId, from, ...params],
+    );
+    return rows[0];
+  };
+  const current = async () => (await tx.query<OperationRow>(`SELECT * FROM ${table} WHERE id = $1`, [operationId])).rows[0]!;
+  const history = (op: OperationRow & { from_status: OperationStatus }) => ({
+    entity: kind, entityId: op.id, action: 'status_changed', from: op.from_status, amount: op.amount, currency: op.currency,
+    orderId: payment.order_id, collectionId: payment.collection_id, sessionId: payment.session_id, paymentId, actor,
+  } as const);
   if (!result) {
-    if (op.status === 'unknown') return { operation: op, payment };
-    const u = await tx.query<OperationRow>(`UPDATE ${table} SET status = 'unknown', updated_at = now() WHERE id = $1 RETURNING *`, [op.id]);
-    await appendHistory(tx, { ...history, to: 'unknown' });
-    return { operation: u.rows[0]!, payment };
+    const u = await settle('unknown', ['pending']);
+    if (!u) return { operation: await current(), payment };
+    await appendHistory(tx, { ...history(u), to: 'unknown' });
+    return { operation: u, payment };
   }
   if (result.outcome === 'failed') {
-    const f = await tx.query<OperationRow>(`UPDATE ${table} SET status = 'failed', error = $2, updated_at = now() WHERE id = $1 RETURNING *`, [op.id, { code: result.code, message: result.message }]);
-    await appendHistory(tx, { ...history, to: 'failed', data: { code: result.code, message: result.message } });
-    return { operation: f.rows[0]!, payment };
+    const f = await settle('failed', ['pending', 'unknown'], ', error = $3', [{ code: result.code, message: result.message }]);
+    if (!f) return { operation: await current(), payment };
+    await appendHistory(tx, { ...history(f), to: 'failed', data: { code: result.code, message: result.message } });
+    return { operation: f, payment };
   }
-  const money = { amount: op.amount, currency: op.currency.trim() };
-  const next = kind === 'capture' ? capture(stateOf(payment), money) : refund(stateOf(payment), money);
   // Two in-flight operations of the same amount can be matched to each other's webhooks; the
   // money is the same either way, so a provider reference already taken by the twin is left off
   // rather than recorded twice.
-  const s = await tx.query<OperationRow>(
-    `UPDATE ${table} SET status = 'succeeded', updated_at = now(),
-        gateway_ref = COALESCE(gateway_ref, CASE WHEN EXISTS (SELECT 1 FROM ${table} o WHERE o.payment_id = $3 AND o.gateway_ref = $2 AND o.id <> $1) THEN NULL ELSE $2 END)
-      WHERE id = $1 RETURNING *`, [op.id, result.gatewayRef, paymentId]);
-  await appendHistory(tx, { ...history, to: 'succeeded', gatewayRef: result.gatewayRef });
+  const op = await settle('succeeded', ['pending', 'unknown'],
+    `, gateway_ref = COALESCE(t.gateway_ref, CASE WHEN EXISTS (SELECT 1 FROM ${table} o WHERE o.payment_id = $4 AND o.gateway_ref = $3 AND o.id <> $1) THEN NULL ELSE $3 END)`,
+    [result.gatewayRef, paymentId]);
+  if (!op) return { operation: await current(), payment };
+  const money = { amount: op.amount, currency: op.currency.trim() };
+  const next = kind === 'capture' ? capture(stateOf(payment), money) : refund(stateOf(payment), money);
+  await appendHistory(tx, { ...history(op), to: 'succeeded', gatewayRef: result.gatewayRef });
   let saved = await savePayment(tx, payment, next, actor, kind === 'capture' ? 'captured' : 'refunded', { amount: op.amount, gatewayStatus: result.gatewayStatus });
   if (releaseRemainder && saved.status === 'partially_captured') {
     // The provider released the rest of the authorization with this capture.
@@ -153,7 +165,7 @@ export async function recordOutcome(tx: Queryable, kind: OperationKind, operatio
     });
   }
   await syncCollection(tx, collection, actor);
-  return { operation: s.rows[0]!, payment: saved };
+  return { operation: op, payment: saved };
 }
 
 /** Releases an uncaptured authorization (and closes the session if it is still open). */
@@ -167,10 +179,10 @@ export async function cancelPayment(ctx: AppContext, paymentId: number, actor: A
     return { p, done: false };
   });
   if (payment.done) return payment.p;
-  const account = await accountFor(ctx, payment.p.account_id);
+  const { account, ref } = await accountAndRef(ctx, payment.p);
   let result: OperationResult | undefined;
   try {
-    result = await gatewayFor(account.type).cancel(account, await paymentRef(ctx, payment.p), `tender-cancel-${paymentId}`);
+    result = await gatewayFor(account.type).cancel(account, ref, `tender-cancel-${paymentId}`);
   } catch (err) {
     ctx.log.error({ err, paymentId }, 'gateway cancel failed');
     throw new PaymentsError('gateway_timeout', 'The gateway did not confirm the cancel; retry');
@@ -188,15 +200,14 @@ export async function cancelPayment(ctx: AppContext, paymentId: number, actor: A
   });
 }
 
-async function accountFor(ctx: AppContext, accountId: number): Promise<GatewayAccount> {
-  const row = await getAccount(ctx.db, accountId);
-  if (!row) throw new PaymentsError('account_not_found', `Payment account ${accountId} no longer exists`);
-  return toGatewayAccount(ctx, row);
-}
-
-async function paymentRef(ctx: AppContext, p: PaymentRow): Promise<PaymentRef> {
-  const { rows } = await ctx.db.query<{ gateway_ref: string | null }>('SELECT gateway_ref FROM payment_sessions WHERE id = $1', [p.session_id]);
-  return { gatewayRef: p.gateway_ref, sessionRef: rows[0]?.gateway_ref ?? null, amount: { amount: p.authorized_amount, currency: p.currency.trim() } };
+/** The payment's account (secrets opened) and what the gateway needs to find the payment, in one read. */
+async function accountAndRef(ctx: AppContext, p: PaymentRow): Promise<{ account: GatewayAccount; ref: PaymentRef }> {
+  const row = await getEngineAccount(ctx.db, p.account_id, p.session_id);
+  if (!row) throw new PaymentsError('account_not_found', `Payment account ${p.account_id} no longer exists`);
+  return {
+    account: toGatewayAccount(ctx, row),
+    ref: { gatewayRef: p.gateway_ref, sessionRef: row.session_gateway_ref, amount: { amount: p.authorized_amount, currency: p.currency.trim() } },
+  };
 }
 
 export function newOperationKey(): string {

@@ -2,6 +2,10 @@ import type { PaymentState } from '../../domain/payment.js';
 import type { Queryable } from '../../store/db.js';
 import { appendHistory, type Actor } from '../../store/history-store.js';
 import type { PaymentRow } from '../../store/payment-store.js';
+import { rememberRow } from '../outbox.js';
+
+/** The account type a payment view shows, selected alongside a written payment row. */
+export const ACCOUNT_TYPE = '(SELECT a.type FROM payment_accounts a WHERE a.id = account_id) AS account_type';
 
 export function stateOf(p: PaymentRow): PaymentState {
   return {
@@ -21,14 +25,24 @@ export async function savePayment(
   next: PaymentState,
   actor: Actor,
   action: string,
-  extra: { amount?: bigint; gatewayStatus?: string; gatewayRef?: string | null; data?: Record<string, unknown> } = {},
+  extra: {
+    amount?: bigint; gatewayStatus?: string; gatewayRef?: string | null; data?: Record<string, unknown>;
+    card?: { brand: string; last4: string }; paymentMethod?: string;
+  } = {},
 ): Promise<PaymentRow> {
-  const { rows } = await tx.query<PaymentRow>(
+  const { rows } = await tx.query<PaymentRow & { account_type: string }>(
     `UPDATE payments SET status = $2, authorized_amount = $3, captured_amount = $4, refunded_amount = $5,
-       gateway_status = COALESCE($6, gateway_status), gateway_ref = COALESCE(gateway_ref, $7), updated_at = now()
-     WHERE id = $1 RETURNING *`,
-    [before.id, next.status, next.authorized, next.captured, next.refunded, extra.gatewayStatus ?? null, extra.gatewayRef ?? null],
+       gateway_status = COALESCE($6, gateway_status), gateway_ref = COALESCE(gateway_ref, $7),
+       card_brand = COALESCE($8, card_brand), card_last4 = COALESCE($9, card_last4), payment_method = COALESCE($10, payment_method),
+       updated_at = now()
+     WHERE id = $1 RETURNING *, ${ACCOUNT_TYPE}`,
+    [before.id, next.status, next.authorized, next.captured, next.refunded, extra.gatewayStatus ?? null, extra.gatewayRef ?? null,
+      extra.card?.brand ?? null, extra.card?.last4 ?? null, extra.paymentMethod ?? null],
   );
+  // The outbox renders this payment's events from the row in hand; the session's cached row (its
+  // payment_status is joined from this payment) is dropped.
+  rememberRow(tx, 'payment', before.id, rows[0]);
+  rememberRow(tx, 'payment_session', before.session_id, undefined);
   await appendHistory(tx, {
     entity: 'payment', entityId: before.id, action, from: before.status, to: next.status, amount: extra.amount ?? null,
     currency: before.currency, orderId: before.order_id, collectionId: before.collection_id, sessionId: before.session_id,
