@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { AppContext } from '../context.js';
 import { PaymentsError } from '../errors.js';
@@ -12,11 +12,23 @@ export interface UserPrincipal {
 const ISSUER = 'tender';
 const AUDIENCE = 'tender:storefront';
 
-let cachedKey: { ring: unknown; key: Uint8Array } | undefined;
-function signingKey(ctx: AppContext): Uint8Array {
-  if (cachedKey?.ring !== ctx.keys) cachedKey = { ring: ctx.keys, key: new Uint8Array(ctx.keys.derive('access-jwt')) };
-  return cachedKey.key;
+// A KeyObject made once: given raw bytes, jose would import the key again on every call.
+let cachedKey: { ring: unknown; key: KeyObject; verified: Map<string, { sub?: string; sid: unknown; exp: number }> } | undefined;
+function keyState(ctx: AppContext) {
+  if (cachedKey?.ring !== ctx.keys) cachedKey = { ring: ctx.keys, key: createSecretKey(ctx.keys.derive('access-jwt')), verified: new Map() };
+  return cachedKey;
 }
+function signingKey(ctx: AppContext): KeyObject {
+  return keyState(ctx).key;
+}
+
+/**
+ * Tokens whose signature, issuer and audience were already verified (by this key), with their
+ * claims: a storefront sends the same access token on every request until it expires, and a
+ * signature that verified once verifies again. Expiry is still checked on every request.
+ * Bounded; the oldest entries go first.
+ */
+const VERIFIED_MAX = 10_000;
 
 /** Short-lived HS256 access token bound to one login session (`sid`), so logout kills it. */
 export async function issueAccessToken(ctx: AppContext, input: { userId: number; sessionId: number; ttlSec: number }): Promise<string> {
@@ -37,21 +49,27 @@ export async function issueAccessToken(ctx: AppContext, input: { userId: number;
  * still live: a revoked session answers 401 on every Tender process at once.
  */
 export async function authenticateAccessToken(ctx: AppContext, token: string): Promise<UserPrincipal> {
-  let sub: string | undefined;
-  let sid: unknown;
-  try {
-    const { payload } = await jwtVerify(token, signingKey(ctx), {
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      algorithms: ['HS256'],
-      currentDate: ctx.now(),
-    });
-    sub = payload.sub;
-    sid = payload.sid;
-  } catch (err) {
-    if (err instanceof joseErrors.JWTExpired) throw new PaymentsError('token_expired', 'The access token has expired; refresh it');
-    throw new PaymentsError('unauthorized', 'The access token is invalid');
+  const state = keyState(ctx);
+  let claims = state.verified.get(token);
+  if (claims && claims.exp * 1000 <= ctx.now().getTime()) throw new PaymentsError('token_expired', 'The access token has expired; refresh it');
+  if (!claims) {
+    try {
+      const { payload } = await jwtVerify(token, state.key, {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: ['HS256'],
+        currentDate: ctx.now(),
+        requiredClaims: ['exp'],
+      });
+      claims = { sub: payload.sub, sid: payload.sid, exp: payload.exp! };
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired) throw new PaymentsError('token_expired', 'The access token has expired; refresh it');
+      throw new PaymentsError('unauthorized', 'The access token is invalid');
+    }
+    if (state.verified.size >= VERIFIED_MAX) state.verified.delete(state.verified.keys().next().value!);
+    state.verified.set(token, claims);
   }
+  const { sub, sid } = claims;
   const userId = Number(sub);
   if (!Number.isSafeInteger(userId) || typeof sid !== 'number') throw new PaymentsError('unauthorized', 'The access token is invalid');
   const { rows } = await ctx.db.query<{ ok: boolean }>(
