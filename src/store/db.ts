@@ -65,7 +65,13 @@ const RETRYABLE = new Set(['40001', '40P01']);
 
 export function isRetryableTxError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && RETRYABLE.has(code);
+  return (typeof code === 'string' && RETRYABLE.has(code)) || isStalePlan(err);
+}
+
+/** A prepared statement whose tables changed shape since it was prepared (see pg-db.ts). */
+export function isStalePlan(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return e?.code === '0A000' && typeof e.message === 'string' && e.message.includes('cached plan must not change result type');
 }
 
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {

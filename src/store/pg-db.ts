@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Db, DbStats, Queryable, QueryResult, TransactionOptions } from './db.js';
-import { CommitHooks, isRetryableTxError, retryDelay } from './db.js';
+import { CommitHooks, isRetryableTxError, isStalePlan, retryDelay } from './db.js';
 
 // int8 → bigint: amounts are bigint minor units and must never pass through a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => BigInt(v));
@@ -11,6 +11,27 @@ export interface PgDbOptions {
   connectionString: string;
   max?: number;
   applicationName?: string;
+}
+
+/**
+ * Parameterized statements run as named prepared statements: each connection parses and plans a
+ * statement once and then only binds and executes it (the engine's statements are a fixed set;
+ * docs/benchmarks.md measures what it saves on the server). Names come from the SQL text; past
+ * a bound on distinct texts (dynamic SQL, e.g. multi-row INSERTs of rare sizes) statements run
+ * unnamed, so no connection accumulates prepared statements without limit.
+ */
+const PREPARED_MAX = 2000;
+const statementNames = new Map<string, string>();
+function statementName(sql: string): string | undefined {
+  const known = statementNames.get(sql);
+  if (known !== undefined || statementNames.size >= PREPARED_MAX) return known;
+  const name = `t${statementNames.size.toString(36)}`;
+  statementNames.set(sql, name);
+  return name;
+}
+
+function renameStatement(sql: string): void {
+  statementNames.set(sql, `t${statementNames.size.toString(36)}_${Date.now().toString(36)}`);
 }
 
 export function createPgDb(options: PgDbOptions): Db {
@@ -27,8 +48,22 @@ export function createPgDb(options: PgDbOptions): Db {
 
   async function run<R>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
     stats.statements++;
-    const res = await client.query(sql, params as unknown[] | undefined);
-    return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
+    const name = params && params.length > 0 ? statementName(sql) : undefined;
+    try {
+      const res = name
+        ? await client.query({ name, text: sql, values: params as unknown[] })
+        : await client.query(sql, params as unknown[] | undefined);
+      return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
+    } catch (err) {
+      if (name === undefined || !isStalePlan(err)) throw err;
+      // A migration changed a table under a prepared statement (e.g. another process upgraded
+      // the schema): every connection prepares it again under a new name. Outside a transaction
+      // the statement is simply re-run; inside one the error aborted it, and Db.transaction
+      // retries the whole transaction.
+      renameStatement(sql);
+      if (client instanceof pg.Pool) return run(client, sql, params);
+      throw err;
+    }
   }
 
   return {
