@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COLLECTION_COLUMNS, PAYMENT_COLUMNS } from '../../src/services/engine/locks.js';
+import { ACCOUNT_COLUMNS, COLLECTION_COLUMNS, PAYMENT_COLUMNS } from '../../src/services/engine/locks.js';
 import type { Db } from '../../src/store/db.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
@@ -20,6 +20,7 @@ describe('lock helpers name every column of the rows they return', () => {
   it.each([
     ['payment_collections', COLLECTION_COLUMNS],
     ['payments', PAYMENT_COLUMNS],
+    ['payment_accounts', ACCOUNT_COLUMNS],
   ] as const)('%s', async (table, listed) => {
     const { rows } = await db.query<{ column_name: string }>(
       `SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,

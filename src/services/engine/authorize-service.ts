@@ -3,13 +3,13 @@ import { sha256Hex } from '../../crypto.js';
 import { PaymentsError } from '../../errors.js';
 import type { AuthorizeInput, AuthorizeResult, GatewayEventAction } from '../../gateways/gateway.js';
 import { gatewayFor } from '../../gateways/registry.js';
-import { getEngineAccount, toGatewayAccount } from '../../store/account-store.js';
+import { toGatewayAccount } from '../../store/account-store.js';
 import type { SessionRow } from '../../store/payment-store.js';
 import type { Actor } from '../../store/history-store.js';
 import { syncCollection } from '../collection-sync.js';
 import { moveSession, sessionInput } from '../session-service.js';
 import { applyAction } from './apply-action.js';
-import { lockSession } from './locks.js';
+import { ACCOUNT_SELECT, accountFrom, lockSession } from './locks.js';
 
 const OPEN = new Set(['pending', 'requires_more', 'requires_action']);
 type OrderLines = { productId: number; quantity: number; priceMinor: string; title: string }[];
@@ -46,8 +46,9 @@ export async function authorizeSession(ctx: AppContext, sessionId: number, input
   // gateway's answer is applied under the locks afterwards (applyAction re-checks everything),
   // exactly as it would be had the state changed during the call.
   const { rows } = await ctx.db.query<SessionRow & { collection_status: string; allow_split: boolean; lines: OrderLines | null }>(
-    `SELECT s.*, c.status AS collection_status, c.allow_split, o.lines
+    `SELECT s.*, c.status AS collection_status, c.allow_split, o.lines, ${ACCOUNT_SELECT('a')}
        FROM payment_sessions s JOIN payment_collections c ON c.id = s.collection_id LEFT JOIN orders o ON o.id = s.order_id
+       LEFT JOIN payment_accounts a ON a.id = s.account_id
       WHERE s.id = $1`,
     [sessionId],
   );
@@ -64,7 +65,7 @@ export async function authorizeSession(ctx: AppContext, sessionId: number, input
   if (PAID.has(session.collection_status) && !session.allow_split) {
     throw new PaymentsError('order_locked', `Payment collection ${session.collection_id} is already ${session.collection_status}`);
   }
-  const accountRow = await getEngineAccount(ctx.db, session.account_id);
+  const accountRow = accountFrom(session as unknown as Record<string, unknown>);
   if (!accountRow) throw new PaymentsError('account_not_found', 'The session\'s payment account no longer exists');
   const prepared = { account: toGatewayAccount(ctx, accountRow), session, lines: session.lines ?? [] };
 

@@ -6,6 +6,8 @@ import { PaymentsError } from '../../errors.js';
 import { gatewayFor } from '../../gateways/registry.js';
 import { toGatewayAccount, type AccountRow } from '../../store/account-store.js';
 import { appendHistory } from '../../store/history-store.js';
+import type { GatewayAccount } from '../../gateways/gateway.js';
+import { ACCOUNT_SELECT, accountFrom } from './locks.js';
 import { collectionForOrder, insertCollection, SESSION_SELECT, type CollectionRow, type PaymentRow, type SessionRow } from '../../store/payment-store.js';
 import { syncCollection } from '../collection-sync.js';
 import { rememberRow } from '../outbox.js';
@@ -60,16 +62,20 @@ export async function createCollection(ctx: AppContext, userId: number, input: {
  * may hold one open session per provider; the first to authorize wins (the others are refused).
  */
 export async function createCollectionSession(ctx: AppContext, userId: number, collectionId: number, accountIdentifier: string, type: 'session' | 'intent'): Promise<ReturnType<typeof sessionView>> {
-  const acc = await ctx.db.query<AccountRow>('SELECT *, false AS is_used FROM payment_accounts WHERE identifier = $1 AND is_visible', [accountIdentifier]);
-  const accountRow = acc.rows[0];
-  const account = accountRow ? toGatewayAccount(ctx, accountRow) : undefined;
   const actor = { type: 'user', id: String(userId) } as const;
   const now = ctx.now();
+  let account: GatewayAccount | undefined;
   type Prepared = { kind: 'order'; orderId: number } | { kind: 'session'; row: SessionRow; fresh: boolean };
   const session = await ctx.db.transaction(async (tx): Promise<Prepared> => {
-    const locked = await tx.query<CollectionRow>('SELECT * FROM payment_collections WHERE id = $1 AND user_id = $2 FOR UPDATE', [collectionId, userId]);
+    // The account (configuration, not locked) comes beside the locked collection.
+    const locked = await tx.query<CollectionRow & Record<string, unknown>>(
+      `SELECT c.*, ${ACCOUNT_SELECT('a')} FROM payment_collections c LEFT JOIN payment_accounts a ON a.identifier = $3 AND a.is_visible
+        WHERE c.id = $1 AND c.user_id = $2 FOR UPDATE OF c`,
+      [collectionId, userId, accountIdentifier]);
     const c = locked.rows[0];
     if (!c) throw new PaymentsError('not_found', `Payment collection ${collectionId} not found`);
+    const accountRow = accountFrom(c);
+    account = accountRow ? toGatewayAccount(ctx, accountRow) : undefined;
     if (!account) throw new PaymentsError('account_not_found', `Payment account "${accountIdentifier}" not found`);
     // An order's collection follows the order's rules (createSession, which locks the order first).
     if (c.order_id !== null) return { kind: 'order', orderId: c.order_id };

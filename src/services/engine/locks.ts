@@ -1,5 +1,6 @@
 import { PaymentsError } from '../../errors.js';
 import type { Queryable } from '../../store/db.js';
+import type { AccountRow } from '../../store/account-store.js';
 import type { CollectionRow, PaymentRow, SessionRow } from '../../store/payment-store.js';
 
 /**
@@ -28,6 +29,24 @@ export const COLLECTION_COLUMNS = ['id', 'order_id', 'user_id', 'amount', 'curre
 export const PAYMENT_COLUMNS = ['id', 'collection_id', 'session_id', 'order_id', 'user_id', 'account_id', 'currency', 'amount',
   'authorized_amount', 'captured_amount', 'refunded_amount', 'status', 'gateway_status', 'gateway_ref', 'payment_method', 'card_brand',
   'card_last4', 'client_secret', 'next_action', 'disputed', 'idempotency_key', 'created_at', 'updated_at'] as const;
+
+export const ACCOUNT_COLUMNS = ['id', 'identifier', 'type', 'localize_infos', 'is_visible', 'test_mode', 'settings', 'test_settings', 'secrets',
+  'test_secrets', 'success_url', 'cancel_url', 'session_lifetime_sec', 'capture_method', 'created_at', 'updated_at'] as const;
+
+/** The columns of an account row selected beside other rows (prefix `la__`); see `accountFrom`. */
+export const ACCOUNT_SELECT = (alias: string) => ACCOUNT_COLUMNS.map((c) => `${alias}.${c} AS la__${c}`).join(', ');
+
+/** The account row out of a row selected with ACCOUNT_SELECT; undefined when the join found none. */
+export function accountFrom(row: Record<string, unknown>): AccountRow | undefined {
+  if (row.la__id === null || row.la__id === undefined) return undefined;
+  return { ...unprefix<AccountRow>(row, ACCOUNT_COLUMNS, 'la__'), is_used: false };
+}
+
+const without = (row: Record<string, unknown>, prefixes: string[]) => {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) if (!prefixes.some((p) => k.startsWith(p))) out[k] = v;
+  return out;
+};
 
 const prefixed = (alias: string, columns: readonly string[], prefix: string) => columns.map((c) => `${alias}.${c} AS ${prefix}${c}`).join(', ');
 
@@ -58,8 +77,7 @@ export async function lockSession(tx: Queryable, sessionId: number): Promise<Loc
   const row = rows[0];
   if (!row) throw new PaymentsError('session_not_found', `Payment session ${sessionId} not found`);
   const collection = unprefix<CollectionRow>(row, COLLECTION_COLUMNS, 'lc__');
-  const session = {} as Record<string, unknown>;
-  for (const [k, v] of Object.entries(row)) if (!k.startsWith('lc__') && k !== 'lo__locked') session[k] = v;
+  const session = without(row, ['lc__', 'lo__']);
   // Read in its own statement, after the locks are held: rows of a table the locking statement
   // does not lock come from that statement's snapshot, taken before it waited — a payment that
   // the previous lock holder inserted would be missing.
@@ -73,10 +91,28 @@ export interface LockedPayment {
   payment: PaymentRow;
 }
 
+export interface LockedPaymentWithAccount extends LockedPayment {
+  /** The payment's account (configuration, read beside the locked rows, not locked). */
+  account: AccountRow | undefined;
+  /** The gateway's reference of the payment's session. */
+  sessionRef: string | null;
+}
+
 export async function lockPayment(tx: Queryable, paymentId: number): Promise<LockedPayment> {
+  return lockPaymentRows(tx, paymentId, false);
+}
+
+/** lockPayment, with the payment's account and session reference in the same statement. */
+export async function lockPaymentWithAccount(tx: Queryable, paymentId: number): Promise<LockedPaymentWithAccount> {
+  return lockPaymentRows(tx, paymentId, true) as Promise<LockedPaymentWithAccount>;
+}
+
+async function lockPaymentRows(tx: Queryable, paymentId: number, withAccount: boolean): Promise<LockedPayment | LockedPaymentWithAccount> {
   const { rows } = await tx.query<Record<string, unknown>>(
-    `SELECT ${ORDER_LOCK('p')}, ${prefixed('c', COLLECTION_COLUMNS, 'lc__')}, p.*
+    `SELECT ${ORDER_LOCK('p')}, ${prefixed('c', COLLECTION_COLUMNS, 'lc__')},
+            ${withAccount ? `${ACCOUNT_SELECT('a')}, (SELECT s.gateway_ref FROM payment_sessions s WHERE s.id = p.session_id) AS ls__gateway_ref,` : ''} p.*
        FROM payment_collections c JOIN payments p ON p.collection_id = c.id
+       ${withAccount ? 'LEFT JOIN payment_accounts a ON a.id = p.account_id' : ''}
       WHERE p.id = $1
         FOR UPDATE OF c, p`,
     [paymentId],
@@ -84,8 +120,7 @@ export async function lockPayment(tx: Queryable, paymentId: number): Promise<Loc
   const row = rows[0];
   if (!row) throw new PaymentsError('payment_not_found', `Payment ${paymentId} not found`);
   const collection = unprefix<CollectionRow>(row, COLLECTION_COLUMNS, 'lc__');
-  const payment = {} as Record<string, unknown>;
-  for (const [k, v] of Object.entries(row)) if (!k.startsWith('lc__') && k !== 'lo__locked') payment[k] = v;
-  return { collection, payment: payment as unknown as PaymentRow };
+  const payment = without(row, ['lc__', 'la__', 'ls__', 'lo__']) as unknown as PaymentRow;
+  if (!withAccount) return { collection, payment };
+  return { collection, payment, account: accountFrom(row), sessionRef: (row.ls__gateway_ref as string | null) ?? null };
 }
-

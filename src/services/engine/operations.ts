@@ -5,13 +5,13 @@ import type { Money } from '../../domain/money.js';
 import { PaymentsError } from '../../errors.js';
 import type { GatewayAccount, OperationResult, PaymentRef } from '../../gateways/gateway.js';
 import { gatewayFor } from '../../gateways/registry.js';
-import { getEngineAccount, toGatewayAccount } from '../../store/account-store.js';
+import { toGatewayAccount } from '../../store/account-store.js';
 import type { Queryable } from '../../store/db.js';
 import { appendHistory, type Actor } from '../../store/history-store.js';
 import type { PaymentRow } from '../../store/payment-store.js';
 import { syncCollection } from '../collection-sync.js';
 import { moveSession } from '../session-service.js';
-import { lockPayment } from './locks.js';
+import { lockPayment, lockPaymentWithAccount } from './locks.js';
 import { savePayment, stateOf } from './payment-writes.js';
 
 export type OperationKind = 'capture' | 'refund';
@@ -59,11 +59,13 @@ const TABLE: Record<OperationKind, 'captures' | 'refunds'> = { capture: 'capture
 export async function runOperation(ctx: AppContext, kind: OperationKind, paymentId: number, input: OperationInput, actor: Actor): Promise<{ operation: OperationRow; payment: PaymentRow }> {
   const table = TABLE[kind];
   const reserved = await ctx.db.transaction(async (tx) => {
-    const { payment } = await lockPayment(tx, paymentId);
+    const { payment, account, sessionRef } = await lockPaymentWithAccount(tx, paymentId);
+    if (!account) throw new PaymentsError('account_not_found', `Payment account ${payment.account_id} no longer exists`);
+    const gateway = { account: toGatewayAccount(ctx, account), ref: refOf(payment, sessionRef) };
     if (input.idempotencyKey) {
       const { rows } = await tx.query<OperationRow>(`SELECT * FROM ${table} WHERE payment_id = $1 AND idempotency_key = $2`, [paymentId, input.idempotencyKey]);
       const prior = rows[0];
-      if (prior) return { operation: prior, payment, resume: prior.status === 'pending' || prior.status === 'unknown' };
+      if (prior) return { operation: prior, payment, gateway, resume: prior.status === 'pending' || prior.status === 'unknown' };
     }
     if (input.precheck) await input.precheck(tx);
     const inFlight = await tx.query<{ sum: bigint | null }>(
@@ -82,23 +84,25 @@ export async function runOperation(ctx: AppContext, kind: OperationKind, payment
     const probe = { ...state, ...(kind === 'capture' ? { captured: state.captured + held } : { refunded: state.refunded + held }) };
     if (kind === 'capture') capture(probe, amount);
     else refund(probe, amount);
+    // The operation and its history row in one statement. (It goes around appendHistory's
+    // buffer: a reserved operation is no merchant event — eventsFor yields none for it.)
     const { rows } = await tx.query<OperationRow>(
-      `INSERT INTO ${table} (payment_id, amount, currency, status, actor_type, actor_id, idempotency_key${kind === 'refund' ? ', reason, refund_request_id' : ''})
-       VALUES ($1, $2, $3, 'pending', $4, $5, $6${kind === 'refund' ? ', $7, $8' : ''}) RETURNING *`,
+      `WITH op AS (
+         INSERT INTO ${table} (payment_id, amount, currency, status, actor_type, actor_id, idempotency_key${kind === 'refund' ? ', reason, refund_request_id' : ''})
+         VALUES ($1, $2, $3, 'pending', $4, $5, $6${kind === 'refund' ? ', $12, $13' : ''}) RETURNING *),
+       history AS (
+         INSERT INTO payment_events (entity, entity_id, action, to_status, amount, currency, order_id, collection_id, session_id, payment_id, actor_type, actor_id, data)
+         SELECT $7, op.id, 'created', 'pending', op.amount, op.currency, $8::int, $9::int, $10::int, op.payment_id, $4, $5, $11::jsonb FROM op)
+       SELECT * FROM op`,
       [paymentId, amount.amount, payment.currency, actor.type, actor.id ?? null, input.idempotencyKey ?? null,
+        kind, payment.order_id, payment.collection_id, payment.session_id, input.reason ? { reason: input.reason } : null,
         ...(kind === 'refund' ? [input.reason ?? null, input.refundRequestId ?? null] : [])],
     );
-    const op = rows[0]!;
-    await appendHistory(tx, {
-      entity: kind, entityId: op.id, action: 'created', to: 'pending', amount: op.amount, currency: op.currency,
-      orderId: payment.order_id, collectionId: payment.collection_id, sessionId: payment.session_id, paymentId, actor,
-      data: input.reason ? { reason: input.reason } : null,
-    });
-    return { operation: op, payment, resume: true };
+    return { operation: rows[0]!, payment, gateway, resume: true };
   });
   if (!reserved.resume) return { operation: reserved.operation, payment: reserved.payment };
 
-  const { account, ref } = await accountAndRef(ctx, reserved.payment);
+  const { account, ref } = reserved.gateway;
   const money = { amount: reserved.operation.amount, currency: reserved.operation.currency.trim() };
   const gatewayKey = `tender-${kind}-${reserved.operation.id}`;
   let result: OperationResult | undefined;
@@ -171,15 +175,16 @@ export async function recordOutcome(tx: Queryable, kind: OperationKind, operatio
 /** Releases an uncaptured authorization (and closes the session if it is still open). */
 export async function cancelPayment(ctx: AppContext, paymentId: number, actor: Actor): Promise<PaymentRow> {
   const payment = await ctx.db.transaction(async (tx) => {
-    const { payment: p } = await lockPayment(tx, paymentId);
+    const { payment: p, account, sessionRef } = await lockPaymentWithAccount(tx, paymentId);
     if (p.status === 'canceled') return { p, done: true };
+    if (!account) throw new PaymentsError('account_not_found', `Payment account ${p.account_id} no longer exists`);
     cancel(stateOf(p)); // refuses what cannot be canceled
     const busy = await tx.query(`SELECT 1 FROM captures WHERE payment_id = $1 AND status IN ('pending', 'unknown')`, [paymentId]);
     if (busy.rowCount > 0) throw new PaymentsError('conflict', `A capture of payment ${paymentId} is in flight; cancel after it settles`);
-    return { p, done: false };
+    return { p, done: false, account: toGatewayAccount(ctx, account), ref: refOf(p, sessionRef) };
   });
   if (payment.done) return payment.p;
-  const { account, ref } = await accountAndRef(ctx, payment.p);
+  const { account, ref } = payment as { account: GatewayAccount; ref: PaymentRef };
   let result: OperationResult | undefined;
   try {
     result = await gatewayFor(account.type).cancel(account, ref, `tender-cancel-${paymentId}`);
@@ -200,14 +205,9 @@ export async function cancelPayment(ctx: AppContext, paymentId: number, actor: A
   });
 }
 
-/** The payment's account (secrets opened) and what the gateway needs to find the payment, in one read. */
-async function accountAndRef(ctx: AppContext, p: PaymentRow): Promise<{ account: GatewayAccount; ref: PaymentRef }> {
-  const row = await getEngineAccount(ctx.db, p.account_id, p.session_id);
-  if (!row) throw new PaymentsError('account_not_found', `Payment account ${p.account_id} no longer exists`);
-  return {
-    account: toGatewayAccount(ctx, row),
-    ref: { gatewayRef: p.gateway_ref, sessionRef: row.session_gateway_ref, amount: { amount: p.authorized_amount, currency: p.currency.trim() } },
-  };
+/** What the gateway needs to find the payment. */
+function refOf(p: PaymentRow, sessionRef: string | null): PaymentRef {
+  return { gatewayRef: p.gateway_ref, sessionRef, amount: { amount: p.authorized_amount, currency: p.currency.trim() } };
 }
 
 export function newOperationKey(): string {
