@@ -140,8 +140,13 @@ export type GatewayEventAction =
   | { kind: 'requires_more'; gatewayStatus: string; reason: string }
   /** The customer's attempt failed (decline, 3-D Secure failed); the session may be retried. */
   | { kind: 'attempt_failed'; gatewayStatus: string; code: string; message: string; paymentRef: string | null }
-  | { kind: 'captured'; amount: Money; paymentRef: string | null; operationRef: string | null; gatewayStatus: string }
-  | { kind: 'refunded'; amount: Money; paymentRef: string | null; operationRef: string | null; gatewayStatus: string }
+  /**
+   * Money moved at the provider. `requestKey`: the idempotency key of the request that moved it,
+   * when the provider echoes it (Tender's are `tender-capture-<id>` / `tender-refund-<id>`), so
+   * the event is matched to exactly that operation rather than by amount.
+   */
+  | { kind: 'captured'; amount: Money; paymentRef: string | null; operationRef: string | null; gatewayStatus: string; requestKey?: string | null }
+  | { kind: 'refunded'; amount: Money; paymentRef: string | null; operationRef: string | null; gatewayStatus: string; requestKey?: string | null }
   | { kind: 'canceled'; paymentRef: string | null; gatewayStatus: string }
   | { kind: 'expired'; gatewayStatus: string }
   | { kind: 'dispute'; paymentRef: string | null; reason: string; amount: Money | null }

@@ -235,14 +235,15 @@ describe('test gateway: capture, refund and cancel', () => {
     const { a, ref } = await paid('manual');
     expect(await gateway.capture(a, ref, usd(34_001n), key())).toMatchObject({ outcome: 'failed', code: 'amount_too_large' });
     expect(await gateway.capture(a, ref, { amount: 100n, currency: 'EUR' }, key())).toMatchObject({ outcome: 'failed', code: 'currency_mismatch' });
-    const part = await gateway.capture(a, ref, usd(10_000n), key());
+    const partKey = key();
+    const part = await gateway.capture(a, ref, usd(10_000n), partKey);
     expect(part).toEqual({ outcome: 'succeeded', gatewayRef: expect.stringMatching(/^tgcp_/), gatewayStatus: 'requires_capture' });
     expect(await gateway.capture(a, ref, usd(24_000n), key())).toMatchObject({ outcome: 'succeeded', gatewayStatus: 'succeeded' });
     expect(await gateway.capture(a, ref, usd(1n), key())).toMatchObject({ outcome: 'failed', code: 'payment_intent_unexpected_state' });
     const captured = (await eventsOf(a)).filter((e) => e.type === 'charge.captured');
     expect(captured).toHaveLength(2);
     const event = await gateway.parseWebhook(a, captured[0]!.body, captured[0]!.headers as Record<string, string>);
-    expect(event.action).toEqual({ kind: 'captured', amount: usd(10_000n), paymentRef: ref.gatewayRef, operationRef: part.outcome === 'succeeded' ? part.gatewayRef : null, gatewayStatus: 'requires_capture' });
+    expect(event.action).toEqual({ kind: 'captured', amount: usd(10_000n), paymentRef: ref.gatewayRef, operationRef: part.outcome === 'succeeded' ? part.gatewayRef : null, gatewayStatus: 'requires_capture', requestKey: partKey });
   });
 
   it('refuses to capture a payment that automatic capture already took', async () => {
@@ -391,14 +392,16 @@ describe('test gateway: signed webhooks', () => {
 describe('test gateway: retrieve and simulated failures', () => {
   it('retrieve answers the intent state as normalized actions, each capture and refund with its own reference', async () => {
     const { a, s, ref } = await paid('manual');
-    const cap = await gateway.capture(a, ref, usd(30_000n), key());
-    const ret = await gateway.refund(a, ref, usd(500n), null, key());
+    const capKey = key();
+    const retKey = key();
+    const cap = await gateway.capture(a, ref, usd(30_000n), capKey);
+    const ret = await gateway.refund(a, ref, usd(500n), null, retKey);
     const r = await gateway.retrieve(a, { id: s.id, gatewayRef: s.gatewayRef, paymentRef: null });
     expect(r.gatewayStatus).toBe('requires_capture');
     expect(r.actions).toEqual([
       expect.objectContaining({ kind: 'authorized', amount: usd(34_000n), captured: false }),
-      { kind: 'captured', amount: usd(30_000n), paymentRef: ref.gatewayRef, operationRef: cap.outcome === 'succeeded' ? cap.gatewayRef : '', gatewayStatus: 'requires_capture' },
-      { kind: 'refunded', amount: usd(500n), paymentRef: ref.gatewayRef, operationRef: ret.outcome === 'succeeded' ? ret.gatewayRef : '', gatewayStatus: 'requires_capture' },
+      { kind: 'captured', amount: usd(30_000n), paymentRef: ref.gatewayRef, operationRef: cap.outcome === 'succeeded' ? cap.gatewayRef : '', gatewayStatus: 'requires_capture', requestKey: capKey },
+      { kind: 'refunded', amount: usd(500n), paymentRef: ref.gatewayRef, operationRef: ret.outcome === 'succeeded' ? ret.gatewayRef : '', gatewayStatus: 'requires_capture', requestKey: retKey },
     ]);
     // Found by the Tender session id alone, too.
     expect((await gateway.retrieve(a, { id: s.id, gatewayRef: null, paymentRef: null })).actions).toEqual(r.actions);

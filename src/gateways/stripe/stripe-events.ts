@@ -125,7 +125,10 @@ function refundAction(refund: Stripe.Refund, paymentRef: string | null = idOf(re
     // kept (gateway_events) for the merchant to see.
     return { kind: 'ignored', reason: `refund ${refund.id} is ${refund.status ?? 'unknown'}` };
   }
-  return { kind: 'refunded', amount: fromStripeAmount(refund.amount, refund.currency), paymentRef, operationRef: refund.id, gatewayStatus: 'succeeded' };
+  return {
+    kind: 'refunded', amount: fromStripeAmount(refund.amount, refund.currency), paymentRef, operationRef: refund.id, gatewayStatus: 'succeeded',
+    requestKey: refund.metadata?.tender_request ?? null,
+  };
 }
 
 function sessionIdOf(metadata: Stripe.Metadata | null | undefined): number | null {

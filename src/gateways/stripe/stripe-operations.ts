@@ -33,10 +33,11 @@ export async function refundIntent(account: GatewayAccount, payment: PaymentRef,
   if ('outcome' in stripeAmount) return stripeAmount;
   const intentId = await intentIdOf(client, payment);
   if (!intentId) return missing('refund');
-  const params: Stripe.RefundCreateParams = { payment_intent: intentId, amount: stripeAmount.amount };
+  // tender_request comes back on the refund's events, so they match this very operation.
+  const params: Stripe.RefundCreateParams = { payment_intent: intentId, amount: stripeAmount.amount, metadata: { tender_request: idempotencyKey } };
   if (reason) {
     if (STRIPE_REFUND_REASONS.has(reason)) params.reason = reason as Stripe.RefundCreateParams.Reason;
-    params.metadata = { tender_reason: reason.slice(0, 500) };
+    params.metadata = { ...params.metadata, tender_reason: reason.slice(0, 500) };
   }
   let refund: Stripe.Refund;
   try {

@@ -46,6 +46,8 @@ export interface OperationObject {
   object: 'capture' | 'refund';
   amount: string;
   currency: string;
+  /** The Idempotency-Key of the request that made it (as Stripe echoes a refund's metadata). */
+  request_key?: string;
 }
 
 export interface TestEvent {
@@ -111,9 +113,10 @@ export function eventAction(event: TestEvent): GatewayEventAction {
       const op = event.data.operation;
       if (!op) return { kind: 'ignored', reason: `${event.type} without data.operation` };
       const amount = moneyOf(op.amount, op.currency);
+      const requestKey = op.request_key ?? null;
       return event.type === 'charge.captured'
-        ? { kind: 'captured', amount, paymentRef: o.id, operationRef: op.id, gatewayStatus: o.status }
-        : { kind: 'refunded', amount, paymentRef: o.id, operationRef: op.id, gatewayStatus: o.status };
+        ? { kind: 'captured', amount, paymentRef: o.id, operationRef: op.id, gatewayStatus: o.status, requestKey }
+        : { kind: 'refunded', amount, paymentRef: o.id, operationRef: op.id, gatewayStatus: o.status, requestKey };
     }
     default:
       return { kind: 'ignored', reason: `Event type ${type} means nothing to Tender` };
@@ -129,9 +132,10 @@ export function retrieveActions(i: IntentRow, operations: OperationRow[]): Gatew
   const o = intentObject(i);
   const moves = operations.map((op): GatewayEventAction => {
     const amount = { amount: op.amount ?? 0n, currency: i.currency };
+    const requestKey = op.idempotency_key ?? null;
     return op.kind === 'capture'
-      ? { kind: 'captured', amount, paymentRef: i.id, operationRef: op.id, gatewayStatus: i.status }
-      : { kind: 'refunded', amount, paymentRef: i.id, operationRef: op.id, gatewayStatus: i.status };
+      ? { kind: 'captured', amount, paymentRef: i.id, operationRef: op.id, gatewayStatus: i.status, requestKey }
+      : { kind: 'refunded', amount, paymentRef: i.id, operationRef: op.id, gatewayStatus: i.status, requestKey };
   });
   switch (i.status) {
     case 'requires_payment_method':

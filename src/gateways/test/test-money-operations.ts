@@ -37,7 +37,7 @@ export async function captureIntent(w: Work, account: GatewayAccount, intentId: 
   if (intent.amount_capturable === 0n) intent.status = 'succeeded';
   const opId = randomId(OPERATION_PREFIX.capture);
   await saveIntent(w.tx, intent, w.now);
-  await w.emit('charge.captured', intent, { id: opId, object: 'capture', amount: amount.amount.toString(), currency: amount.currency });
+  await w.emit('charge.captured', intent, { id: opId, object: 'capture', amount: amount.amount.toString(), currency: amount.currency, request_key: key });
   return record(op, { outcome: 'succeeded', gatewayRef: opId, gatewayStatus: intent.status }, opId);
 }
 
@@ -59,7 +59,7 @@ export async function refundIntent(
   intent.amount_refunded += amount.amount;
   const opId = randomId(OPERATION_PREFIX.refund);
   await saveIntent(w.tx, intent, w.now);
-  await w.emit('charge.refunded', intent, { id: opId, object: 'refund', amount: amount.amount.toString(), currency: amount.currency });
+  await w.emit('charge.refunded', intent, { id: opId, object: 'refund', amount: amount.amount.toString(), currency: amount.currency, request_key: key });
   return record(op, { outcome: 'succeeded', gatewayRef: opId, gatewayStatus: intent.status }, opId);
 }
 

@@ -190,6 +190,12 @@ async function applyAttemptFailed(tx: Queryable, t: ApplyTarget, a: Extract<Gate
 
 type MovedAction = Extract<GatewayEventAction, { kind: 'captured' | 'refunded' }>;
 
+/** Tender's operation id out of the request key a provider echoed (`tender-capture-12`). */
+function operationIdOf(key: string | null | undefined, entity: 'capture' | 'refund'): number | null {
+  const m = key ? /^tender-(capture|refund)-(\d+)$/.exec(key) : null;
+  return m && m[1] === entity ? Number(m[2]) : null;
+}
+
 const MOVED = {
   captured: { table: 'captures', entity: 'capture', reason: null, move: capture },
   refunded: { table: 'refunds', entity: 'refund', reason: 'reported by the gateway', move: refund },
@@ -207,23 +213,33 @@ async function applyMoved(tx: Queryable, t: ApplyTarget, a: MovedAction, actor: 
   // Out of order: money moved at the provider for a payment not recorded yet. Not final —
   // answer a retryable error so the provider delivers it again once the payment exists.
   if (!p) throw new PaymentsError('service_unavailable', `The payment this ${entity} belongs to is not recorded yet; deliver the event again later`);
+  // The operation this money belongs to: the one whose request the provider names (exact), else
+  // the one already holding its reference (a duplicate), else the one in flight for that amount —
+  // only when there is exactly one: with two same-amount operations in flight the event cannot
+  // say which it answers, and a wrong guess would count one movement twice once both calls
+  // return. It is answered 503 instead; by its redelivery the calls will have recorded their
+  // references (or reconciliation will have) and it matches exactly.
+  const ownId = operationIdOf(a.requestKey, entity);
   const { rows: match } = await tx.query<{ id: number; status: string }>(
     `SELECT id, status FROM ${table}
-      WHERE payment_id = $1 AND ((status = 'succeeded' AND gateway_ref = $3)
-         OR (status IN ('pending', 'unknown') AND amount = $2 AND (gateway_ref IS NULL OR gateway_ref = $3)))
-      ORDER BY (status = 'succeeded') DESC, id LIMIT 1`,
-    [p.id, a.amount.amount, a.operationRef],
+      WHERE payment_id = $1 AND (id = $4 OR (status = 'succeeded' AND gateway_ref = $3)
+         OR ($4::int IS NULL AND status IN ('pending', 'unknown') AND amount = $2 AND (gateway_ref IS NULL OR gateway_ref = $3)))
+      ORDER BY id = $4 DESC, (status = 'succeeded') DESC, id LIMIT 2`,
+    [p.id, a.amount.amount, a.operationRef, ownId],
   );
-  const found = match[0];
+  let found = match[0];
   if (found?.status === 'succeeded') return { result: 'duplicate', paymentId: p.id };
+  if (found && ownId === null && match.length > 1) {
+    throw new PaymentsError('service_unavailable', `Two ${table} of this amount are in flight and the event does not say which it answers; deliver it again later`);
+  }
+  // Money the provider moved for a request Tender recorded as failed is counted as its own movement.
+  if (found?.status === 'failed') found = undefined;
   if (a.kind === 'captured' && p.status !== 'authorized' && p.status !== 'partially_captured') {
     return { result: 'duplicate', paymentId: p.id, detail: `payment is ${p.status}` };
   }
   const next = move(stateOf(p), a.amount);
   const history = { entity, amount: a.amount.amount, currency: p.currency, orderId: p.order_id, collectionId: p.collection_id, sessionId: p.session_id, paymentId: p.id, actor, gatewayRef: a.operationRef } as const;
   if (found) {
-    // Two in-flight operations of the same amount can be matched to each other's events; a
-    // provider reference already taken by the twin is left off rather than recorded twice.
     await tx.query(
       `UPDATE ${table} SET status = 'succeeded', updated_at = now(),
           gateway_ref = COALESCE(gateway_ref, CASE WHEN EXISTS (SELECT 1 FROM ${table} o WHERE o.payment_id = $3 AND o.gateway_ref = $2 AND o.id <> $1) THEN NULL ELSE $2 END)
