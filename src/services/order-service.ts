@@ -6,7 +6,7 @@ import type { Queryable } from '../store/db.js';
 import { appendHistory, type Actor } from '../store/history-store.js';
 import type { IdempotencyLink } from '../store/idempotency-link.js';
 import { findLivePayment } from '../store/order-payment-store.js';
-import { findDefaultStatus, findStorageAccount, type StorageAccount, type StorageRow } from '../store/order-storage-store.js';
+import { findStorageAccount, type StorageAccount, type StorageRow } from '../store/order-storage-store.js';
 import {
   findOrderById,
   findOrderByIdempotencyKey,
@@ -98,8 +98,8 @@ export async function createOrder(
     if (earlier) return earlier;
     const storage = await requireStorage(tx, marker);
     const p = await prepareOrder(tx, storage, body);
-    const status = (await findDefaultStatus(tx, storage.id)) ?? null;
-    const id = await insertOrder(tx, {
+    const status = storage.defaultStatus;
+    const order = await insertOrder(tx, {
       storageId: storage.id,
       userId,
       formIdentifier: p.formIdentifier,
@@ -112,18 +112,18 @@ export async function createOrder(
       ...(link ? { idempotency: link } : {}),
     });
     // Nothing inserted: a concurrent run with this key committed its order meanwhile.
-    if (id === undefined) return (await orderCreatedUnder(tx, link!))!;
+    if (order === undefined) return (await orderCreatedUnder(tx, link!))!;
     await appendHistory(tx, {
       entity: 'order',
-      entityId: id,
+      entityId: order.id,
       action: 'created',
       to: status,
       amount: p.priced.total,
       currency: p.priced.currency,
-      orderId: id,
+      orderId: order.id,
       actor: userActor(userId),
     });
-    return toCreateOrderResponse((await findOrderById(tx, id))!);
+    return toCreateOrderResponse(order);
   });
 }
 

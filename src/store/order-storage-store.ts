@@ -9,6 +9,8 @@ export interface StorageRow {
   generalTypeId: number | null;
   /** Identifiers of the visible payment accounts the storage allows, in account id order. */
   accountIdentifiers: string[];
+  /** The status a new order of the storage starts in (read with the storage: one round trip). */
+  defaultStatus: string | null;
 }
 
 export interface StorageAccount {
@@ -35,6 +37,7 @@ interface StorageDbRow {
   form_identifier: string | null;
   general_type_id: number | null;
   accounts: string[] | null;
+  default_status: string | null;
 }
 
 // Invisible accounts are neither listed nor accepted on orders: hiding an account is how a
@@ -42,7 +45,8 @@ interface StorageDbRow {
 const STORAGE_SELECT = `
   SELECT s.id, s.identifier, s.localize_infos, s.position, s.form_identifier, s.general_type_id,
          ARRAY(SELECT a.identifier FROM order_storage_accounts sa JOIN payment_accounts a ON a.id = sa.account_id
-                WHERE sa.storage_id = s.id AND a.is_visible ORDER BY a.id) AS accounts
+                WHERE sa.storage_id = s.id AND a.is_visible ORDER BY a.id) AS accounts,
+         (SELECT st.identifier FROM order_statuses st WHERE st.storage_id = s.id AND st.is_default LIMIT 1) AS default_status
     FROM order_storages s`;
 
 function toStorage(r: StorageDbRow): StorageRow {
@@ -54,6 +58,7 @@ function toStorage(r: StorageDbRow): StorageRow {
     formIdentifier: r.form_identifier,
     generalTypeId: r.general_type_id,
     accountIdentifiers: r.accounts ?? [],
+    defaultStatus: r.default_status,
   };
 }
 
@@ -79,14 +84,6 @@ export async function findStorageAccount(q: Queryable, storageId: number, identi
   );
   const r = rows[0];
   return r ? { id: r.id, identifier: r.identifier, localizeInfos: r.localize_infos } : undefined;
-}
-
-export async function findDefaultStatus(q: Queryable, storageId: number): Promise<string | undefined> {
-  const { rows } = await q.query<{ identifier: string }>(
-    'SELECT identifier FROM order_statuses WHERE storage_id = $1 AND is_default',
-    [storageId],
-  );
-  return rows[0]?.identifier;
 }
 
 export async function listOrderStatuses(q: Queryable, storageId: number, offset: number, limit: number): Promise<OrderStatusRow[]> {

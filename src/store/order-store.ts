@@ -160,17 +160,19 @@ export async function findOrderById(q: Queryable, orderId: number): Promise<Orde
 }
 
 /**
- * Inserts the order and returns its id, or `undefined` when an order with the same
+ * Inserts the order and returns it, or `undefined` when an order with the same
  * Idempotency-Key already exists: a concurrent run of the same create committed it first
  * (`ON CONFLICT` waits for that transaction), so there is no unique violation to surface.
  */
-export async function insertOrder(q: Queryable, o: NewOrder): Promise<number | undefined> {
-  const { rows } = await q.query<{ id: number }>(
-    `INSERT INTO orders (storage_id, user_id, form_identifier, payment_account_id, form_data, lines, currency, total, status_identifier,
+export async function insertOrder(q: Queryable, o: NewOrder): Promise<OrderRecord | undefined> {
+  // The new order comes back as findOrderById reads it (a new order has no session: no payment_url).
+  const { rows } = await q.query<OrderDbRow>(
+    `WITH inserted AS (INSERT INTO orders (storage_id, user_id, form_identifier, payment_account_id, form_data, lines, currency, total, status_identifier,
                          idempotency_scope, idempotency_key, idempotency_request_hash)
      VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8::bigint, $9, $10, $11, $12)
      ON CONFLICT (idempotency_scope, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-     RETURNING id`,
+     RETURNING *)
+     ${ORDER_SELECT.replace('FROM orders o', 'FROM inserted o')}`,
     [
       o.storageId,
       o.userId,
@@ -186,7 +188,7 @@ export async function insertOrder(q: Queryable, o: NewOrder): Promise<number | u
       o.idempotency?.requestHash ?? null,
     ],
   );
-  return rows[0]?.id;
+  return rows[0] ? toRecord(rows[0]) : undefined;
 }
 
 /** The order created under this Idempotency-Key (scope and key), if any. */

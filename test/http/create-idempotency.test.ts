@@ -143,7 +143,7 @@ describe('creates re-run under their Idempotency-Key (crash between COMMIT and a
       // The loser passed its check (the winner is not committed) and now waits on the key's index entry.
       for (let i = 0; ; i++) {
         const { rows } = await t.ctx.db.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO orders%'`);
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO orders%'`);
         if (rows[0]!.n === 1) break;
         if (i > 500) throw new Error('the second run never waited on the key');
         await new Promise((r) => setTimeout(r, 10));

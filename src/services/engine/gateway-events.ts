@@ -7,7 +7,7 @@ import { getEngineAccount, toGatewayAccount } from '../../store/account-store.js
 import type { Queryable } from '../../store/db.js';
 import { applyAction, type ApplyOutcome } from './apply-action.js';
 import { authorizeSession } from './authorize-service.js';
-import { lockSession } from './locks.js';
+import { lockAccountSession, lockSession } from './locks.js';
 
 export interface IngestResult {
   sessionId?: number;
@@ -77,7 +77,10 @@ export async function applyEvent(ctx: AppContext, accountId: number, event: Gate
         rowId = retry.rows[0]?.id;
         if (!rowId) return { eventId: event.id, result: 'duplicate' as const };
       }
-      const sessionId = await findSession(tx, accountId, event);
+      // The session the event names, locked in the same statement that finds it; else found by the
+      // provider's references.
+      let target = event.tenderSessionId ? await lockAccountSession(tx, event.tenderSessionId, accountId) : undefined;
+      const sessionId = target?.session.id ?? (await findSession(tx, accountId, event));
       if (sessionId === undefined) {
         if (MONEY_MOVES.has(event.action.kind)) {
           // Money moved for something Tender cannot place yet (events can overtake each other):
@@ -87,7 +90,7 @@ export async function applyEvent(ctx: AppContext, accountId: number, event: Gate
         await finish(tx, rowId, 'unmatched', 'no session matches this event', null, null);
         return { eventId: event.id, result: 'unmatched' as const };
       }
-      const target = await lockSession(tx, sessionId);
+      target ??= await lockSession(tx, sessionId);
       const outcome: ApplyOutcome = await applyAction(tx, target, event.action, { type: 'gateway', id: `${source}:${event.id}` });
       const result = outcome.result === 'duplicate' ? 'ignored' : outcome.result;
       await finish(tx, rowId, result, outcome.detail ?? null, sessionId, outcome.paymentId ?? target.payment?.id ?? null);
@@ -118,10 +121,6 @@ export async function applyEvent(ctx: AppContext, accountId: number, event: Gate
 }
 
 async function findSession(tx: Queryable, accountId: number, event: GatewayEvent): Promise<number | undefined> {
-  if (event.tenderSessionId) {
-    const { rows } = await tx.query<{ id: number }>('SELECT id FROM payment_sessions WHERE id = $1 AND account_id = $2', [event.tenderSessionId, accountId]);
-    if (rows[0]) return rows[0].id;
-  }
   if (event.sessionRef) {
     const { rows } = await tx.query<{ id: number }>(
       'SELECT id FROM payment_sessions WHERE account_id = $1 AND gateway_ref = $2 ORDER BY id DESC LIMIT 1', [accountId, event.sessionRef]);

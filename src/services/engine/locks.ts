@@ -67,15 +67,26 @@ export interface LockedSession {
 }
 
 export async function lockSession(tx: Queryable, sessionId: number): Promise<LockedSession> {
+  const locked = await lockSessionRows(tx, sessionId, null);
+  if (!locked) throw new PaymentsError('session_not_found', `Payment session ${sessionId} not found`);
+  return locked;
+}
+
+/** lockSession for a session of this payment account; undefined when there is none. */
+export async function lockAccountSession(tx: Queryable, sessionId: number, accountId: number): Promise<LockedSession | undefined> {
+  return lockSessionRows(tx, sessionId, accountId);
+}
+
+async function lockSessionRows(tx: Queryable, sessionId: number, accountId: number | null): Promise<LockedSession | undefined> {
   const { rows } = await tx.query<Record<string, unknown>>(
     `SELECT ${ORDER_LOCK('s')}, ${prefixed('c', COLLECTION_COLUMNS, 'lc__')}, s.*
        FROM payment_collections c JOIN payment_sessions s ON s.collection_id = c.id
-      WHERE s.id = $1
+      WHERE s.id = $1 AND ($2::int IS NULL OR s.account_id = $2)
         FOR UPDATE OF c, s`,
-    [sessionId],
+    [sessionId, accountId],
   );
   const row = rows[0];
-  if (!row) throw new PaymentsError('session_not_found', `Payment session ${sessionId} not found`);
+  if (!row) return undefined;
   const collection = unprefix<CollectionRow>(row, COLLECTION_COLUMNS, 'lc__');
   const session = without(row, ['lc__', 'lo__']);
   // Read in its own statement, after the locks are held: rows of a table the locking statement
