@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { errorMessage, tender, type AdminPaymentListItem, type AdminSessionListItem } from '../api.js';
 import { ConfirmDialog, type ConfirmRequest } from '../components/confirm-dialog.js';
 import { ErrorNotice, Loading, PageTitle, Pager, StatusBadge } from '../components/status.js';
@@ -50,47 +50,69 @@ function usePaged<T>(load: (q: ReturnType<typeof toQuery> & { offset: number; li
   };
 }
 
-function PaymentsTable() {
-  const p = usePaged<AdminPaymentListItem>((q) => tender.Admin.listPayments(q));
+interface Column<T> {
+  label: string;
+  /** A sortable column names its sort field. */
+  sort?: 'created' | 'amount';
+  num?: boolean;
+  cell: (row: T) => ReactNode;
+}
+
+/** The filter form, table, empty note and pager every list on this page shares. */
+function PagedTable<T extends { id: number }>({ what, noun, statuses, paged: p, columns, rowAttr }: {
+  /** The table's accessible name. */
+  what: string;
+  /** What a row is, in the plural (loading and empty notes, the pager). */
+  noun: string;
+  statuses: string[];
+  paged: ReturnType<typeof usePaged<T>>;
+  columns: Column<T>[];
+  rowAttr: string;
+}) {
   return (
     <>
-      <FilterForm statuses={PAYMENT_STATUSES} value={p.filters} onApply={p.apply} />
+      <FilterForm statuses={statuses} value={p.filters} onApply={p.apply} />
       <ErrorNotice error={p.error} />
-      {!p.page ? <Loading what="payments" /> : (
+      {!p.page ? <Loading what={noun} /> : (
         <>
           <div className="table-wrap">
-            <table aria-label="Payments">
+            <table aria-label={what}>
               <thead>
                 <tr>
-                  <th scope="col">Payment</th>
-                  <SortHeader label="Created" field="created" sort={p.sort} onSort={p.sortBy} />
-                  <th scope="col">Customer</th>
-                  <th scope="col">Order</th>
-                  <th scope="col">Account</th>
-                  <th scope="col">Status</th>
-                  <SortHeader label="Amount" field="amount" sort={p.sort} onSort={p.sortBy} />
+                  {columns.map((c) => c.sort
+                    ? <SortHeader key={c.label} label={c.label} field={c.sort} sort={p.sort} onSort={p.sortBy} />
+                    : <th key={c.label} scope="col">{c.label}</th>)}
                 </tr>
               </thead>
               <tbody>
                 {p.page.items.map((x) => (
-                  <tr key={x.id} data-payment-id={x.id}>
-                    <td><Link to={`/payments/${x.id}`}>#{x.id}</Link></td>
-                    <td>{formatDateTime(x.createdAt)}</td>
-                    <td>{x.customerEmail ?? '—'}</td>
-                    <td>{x.orderId === null ? '—' : <>#{x.orderId} <StatusBadge status={x.orderStatus ?? 'none'} /></>}</td>
-                    <td>{x.accountIdentifier}</td>
-                    <td><StatusBadge status={x.status} /></td>
-                    <td className="num">{formatMoney(x.amountMinor, x.currency)}</td>
+                  <tr key={x.id} {...{ [rowAttr]: x.id }}>
+                    {columns.map((c) => <td key={c.label} className={c.num ? 'num' : undefined}>{c.cell(x)}</td>)}
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
-          {p.page.items.length === 0 && <p>No payments match.</p>}
-          <Pager label="Payments" offset={p.offset} limit={LIMIT} total={p.page.total} onChange={p.setOffset} />
+          {p.page.items.length === 0 && <p>No {noun} match.</p>}
+          <Pager label={noun[0]!.toUpperCase() + noun.slice(1)} offset={p.offset} limit={LIMIT} total={p.page.total} onChange={p.setOffset} />
         </>
       )}
     </>
+  );
+}
+
+function PaymentsTable() {
+  const p = usePaged<AdminPaymentListItem>((q) => tender.Admin.listPayments(q));
+  return (
+    <PagedTable what="Payments" noun="payments" statuses={PAYMENT_STATUSES} paged={p} rowAttr="data-payment-id" columns={[
+      { label: 'Payment', cell: (x) => <Link to={`/payments/${x.id}`}>#{x.id}</Link> },
+      { label: 'Created', sort: 'created', cell: (x) => formatDateTime(x.createdAt) },
+      { label: 'Customer', cell: (x) => x.customerEmail ?? '—' },
+      { label: 'Order', cell: (x) => x.orderId === null ? '—' : <>#{x.orderId} <StatusBadge status={x.orderStatus ?? 'none'} /></> },
+      { label: 'Account', cell: (x) => x.accountIdentifier },
+      { label: 'Status', cell: (x) => <StatusBadge status={x.status} /> },
+      { label: 'Amount', sort: 'amount', num: true, cell: (x) => formatMoney(x.amountMinor, x.currency) },
+    ]} />
   );
 }
 
@@ -105,49 +127,19 @@ function SessionsTable({ canWrite }: { canWrite: boolean }) {
   });
   return (
     <>
-      <FilterForm statuses={SESSION_STATUSES} value={p.filters} onApply={p.apply} />
-      <ErrorNotice error={p.error} />
-      {!p.page ? <Loading what="sessions" /> : (
-        <>
-          <div className="table-wrap">
-            <table aria-label="Payment sessions">
-              <thead>
-                <tr>
-                  <th scope="col">Session</th>
-                  <SortHeader label="Created" field="created" sort={p.sort} onSort={p.sortBy} />
-                  <th scope="col">Customer</th>
-                  <th scope="col">Order</th>
-                  <th scope="col">Account</th>
-                  <th scope="col">Status</th>
-                  <SortHeader label="Amount" field="amount" sort={p.sort} onSort={p.sortBy} />
-                  <th scope="col">Payment</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.page.items.map((s) => (
-                  <tr key={s.id} data-session-id={s.id}>
-                    <td>#{s.id} <span className="muted">{s.type}</span></td>
-                    <td>{formatDateTime(s.createdDate)}</td>
-                    <td>{s.customerEmail ?? '—'}</td>
-                    <td>#{s.orderId} {s.orderStatus && <StatusBadge status={s.orderStatus} />}</td>
-                    <td>{s.accountIdentifier}</td>
-                    <td><StatusBadge status={s.status} /></td>
-                    <td className="num">{s.amountMinor !== undefined && s.currency ? formatMoney(s.amountMinor, s.currency) : '—'}</td>
-                    <td>
-                      {s.paymentId ? <Link to={`/payments/${s.paymentId}`}>#{s.paymentId}</Link>
-                        : s.status === 'waiting' && s.accountType === 'custom'
-                          ? <button type="button" onClick={() => receive(s)} aria-label={`Mark session ${s.id} received`}>Mark received</button>
-                          : '—'}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {p.page.items.length === 0 && <p>No sessions match.</p>}
-          <Pager label="Sessions" offset={p.offset} limit={LIMIT} total={p.page.total} onChange={p.setOffset} />
-        </>
-      )}
+      <PagedTable what="Payment sessions" noun="sessions" statuses={SESSION_STATUSES} paged={p} rowAttr="data-session-id" columns={[
+        { label: 'Session', cell: (s) => <>#{s.id} <span className="muted">{s.type}</span></> },
+        { label: 'Created', sort: 'created', cell: (s) => formatDateTime(s.createdDate) },
+        { label: 'Customer', cell: (s) => s.customerEmail ?? '—' },
+        { label: 'Order', cell: (s) => <>#{s.orderId} {s.orderStatus && <StatusBadge status={s.orderStatus} />}</> },
+        { label: 'Account', cell: (s) => s.accountIdentifier },
+        { label: 'Status', cell: (s) => <StatusBadge status={s.status} /> },
+        { label: 'Amount', sort: 'amount', num: true, cell: (s) => s.amountMinor !== undefined && s.currency ? formatMoney(s.amountMinor, s.currency) : '—' },
+        { label: 'Payment', cell: (s) => s.paymentId ? <Link to={`/payments/${s.paymentId}`}>#{s.paymentId}</Link>
+          : s.status === 'waiting' && s.accountType === 'custom' && canWrite
+            ? <button type="button" onClick={() => receive(s)} aria-label={`Mark session ${s.id} received`}>Mark received</button>
+            : '—' },
+      ]} />
       <ConfirmDialog request={confirm} onDone={(ok) => { setConfirm(null); if (ok) p.refresh(); }} />
     </>
   );
