@@ -5,9 +5,7 @@
  */
 import type { Gateway, GatewayAccount } from '../gateways/gateway.js';
 import { gatewayFor } from '../gateways/registry.js';
-import { redact } from '../gateways/stripe/stripe-client.js';
-// Importing the Stripe adapter registers it (this module is loaded by the admin routes).
-import '../gateways/stripe/stripe-gateway.js';
+import { redact } from '../gateways/stripe/stripe-text.js';
 
 export type ConnectionCheck = { ok: boolean; message: string };
 

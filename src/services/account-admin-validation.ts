@@ -3,7 +3,7 @@
  * what is expected, never the value (a mistyped key must not end up in a response or a log).
  */
 import type { AccountType } from '../gateways/gateway.js';
-import { parseApiBase } from '../gateways/stripe/stripe-client.js';
+import { parseApiBase } from '../gateways/stripe/stripe-text.js';
 import { PaymentsError } from '../errors.js';
 
 export type Mode = 'live' | 'test';

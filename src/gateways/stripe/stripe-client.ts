@@ -5,6 +5,9 @@
 import { createHash } from 'node:crypto';
 import Stripe from 'stripe';
 import type { GatewayAccount } from '../gateway.js';
+import { parseApiBase, redact } from './stripe-text.js';
+
+export { parseApiBase, redact };
 
 /** Stripe's client with the SDK types, for use inside this folder only. */
 export type StripeClient = Stripe;
@@ -78,18 +81,6 @@ function apiBase(account: GatewayAccount): URL | null {
   return url;
 }
 
-/** `http(s)://host[:port]` with no path, query or credentials; null otherwise. */
-export function parseApiBase(raw: string): URL | null {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username || url.password) return null;
-  return url;
-}
 
 interface SdkError {
   type?: string;
@@ -141,7 +132,3 @@ const CODES: Record<string, string> = {
   StripeAPIError: 'stripe_api_error',
 };
 
-/** Removes anything shaped like a Stripe key or signing secret from a message. */
-export function redact(message: string): string {
-  return message.replace(/\b(sk|rk|pk)_(test|live)_[A-Za-z0-9_*]+/g, '$1_$2_[redacted]').replace(/\bwhsec_[A-Za-z0-9_+/=*]+/g, 'whsec_[redacted]');
-}
