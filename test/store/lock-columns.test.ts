@@ -1,28 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ACCOUNT_COLUMNS, COLLECTION_COLUMNS, PAYMENT_COLUMNS } from '../../src/services/engine/locks.js';
-import type { Db } from '../../src/store/db.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { useTestDatabase } from '../support/database.js';
 
 // The engine's lock statements list these tables' columns by name (to read a collection and its
 // payment in one joined row); a migration that adds a column must add it there too.
 describe('lock helpers name every column of the rows they return', () => {
-  let database: TestDatabase;
-  let db: Db;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = await database.open();
-  });
-  afterAll(async () => {
-    await db?.close();
-    await database?.drop();
-  });
+  const { db } = useTestDatabase();
 
   it.each([
     ['payment_collections', COLLECTION_COLUMNS],
     ['payments', PAYMENT_COLUMNS],
     ['payment_accounts', ACCOUNT_COLUMNS],
   ] as const)('%s', async (table, listed) => {
-    const { rows } = await db.query<{ column_name: string }>(
+    const { rows } = await db().query<{ column_name: string }>(
       `SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,
       [table],
     );

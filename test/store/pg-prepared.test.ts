@@ -1,32 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/store/db.js';
-import { createTestDatabase, usePostgres, type TestDatabase } from '../support/database.js';
+import { describe, expect, it } from 'vitest';
+import { usePostgres, useTestDatabase } from '../support/database.js';
 
 // PostgreSQL runs parameterized statements as named prepared statements (src/store/pg-db.ts).
 describe.skipIf(!usePostgres)('prepared statements on PostgreSQL (skipped: needs DATABASE_URL)', () => {
-  let database: TestDatabase;
-  let db: Db;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = await database.open();
-  });
-  afterAll(async () => {
-    await db?.close();
-    await database?.drop();
-  });
+  const { db } = useTestDatabase();
 
   it('keeps answering after a migration changes a table under a prepared statement, in and out of transactions', async () => {
-    await db.exec('CREATE TABLE prep_probe (id int PRIMARY KEY, a text)');
-    await db.query('INSERT INTO prep_probe VALUES ($1, $2)', [1, 'x']);
+    await db().exec('CREATE TABLE prep_probe (id int PRIMARY KEY, a text)');
+    await db().query('INSERT INTO prep_probe VALUES ($1, $2)', [1, 'x']);
     const select = 'SELECT * FROM prep_probe WHERE id = $1';
     // Prepared on every pooled connection the pool hands out.
-    await Promise.all(Array.from({ length: 10 }, () => db.query(select, [1])));
-    await db.transaction((tx) => tx.query(select, [1]));
-    await db.exec('ALTER TABLE prep_probe ADD COLUMN b text DEFAULT $$y$$');
-    const after = await Promise.all(Array.from({ length: 10 }, () => db.query<{ a: string; b: string }>(select, [1])));
+    await Promise.all(Array.from({ length: 10 }, () => db().query(select, [1])));
+    await db().transaction((tx) => tx.query(select, [1]));
+    await db().exec('ALTER TABLE prep_probe ADD COLUMN b text DEFAULT $$y$$');
+    const after = await Promise.all(Array.from({ length: 10 }, () => db().query<{ a: string; b: string }>(select, [1])));
     for (const r of after) expect(r.rows[0]).toEqual({ id: 1, a: 'x', b: 'y' });
-    await db.exec('ALTER TABLE prep_probe ADD COLUMN c int DEFAULT 7');
-    const inTx = await db.transaction((tx) => tx.query<{ c: number }>(select, [1]));
+    await db().exec('ALTER TABLE prep_probe ADD COLUMN c int DEFAULT 7');
+    const inTx = await db().transaction((tx) => tx.query<{ c: number }>(select, [1]));
     expect(inTx.rows[0]!.c).toBe(7);
   });
 
@@ -34,7 +24,7 @@ describe.skipIf(!usePostgres)('prepared statements on PostgreSQL (skipped: needs
     for (let n = 1; n <= 30; n++) {
       const params = Array.from({ length: n }, (_, i) => i);
       const sql = `SELECT ${params.map((_, i) => `$${i + 1}::int`).join(' + ')} AS s`;
-      const { rows } = await db.query<{ s: number }>(sql, params);
+      const { rows } = await db().query<{ s: number }>(sql, params);
       expect(rows[0]!.s).toBe((n * (n - 1)) / 2);
     }
   });

@@ -3,7 +3,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import type { Db } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createPgDb } from '../../src/store/pg-db.js';
@@ -54,4 +54,22 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     open: () => createPgliteDb({ dataDir }),
     drop: () => rm(parent, { recursive: true, force: true }),
   };
+}
+
+/**
+ * A fresh database opened before the tests of the enclosing `describe` and dropped after them;
+ * call `db()` inside a test.
+ */
+export function useTestDatabase(): { db: () => Db } {
+  let database: TestDatabase | undefined;
+  let db: Db | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = await database.open();
+  });
+  afterAll(async () => {
+    await db?.close();
+    await database?.drop();
+  });
+  return { db: () => db! };
 }
