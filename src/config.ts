@@ -15,6 +15,12 @@ export interface TenderConfig {
   demo: boolean;
   bodyLimit: number;
   dbPoolSize: number;
+  /**
+   * Named prepared statements on PostgreSQL (default on). Off for a connection pooler in
+   * transaction mode that cannot keep them (e.g. PgBouncer before 1.21 or without
+   * max_prepared_statements).
+   */
+  dbPreparedStatements: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): TenderConfig {
@@ -32,7 +38,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TenderConfig {
     demo: env.TENDER_DEMO ? env.TENDER_DEMO === '1' || env.TENDER_DEMO === 'true' : !databaseUrl,
     bodyLimit: intFrom(env.TENDER_BODY_LIMIT, 256 * 1024, 'TENDER_BODY_LIMIT'),
     dbPoolSize: intFrom(env.TENDER_DB_POOL, 10, 'TENDER_DB_POOL'),
+    dbPreparedStatements: switchFrom(env.TENDER_DB_PREPARED, true, 'TENDER_DB_PREPARED'),
   };
+}
+
+function switchFrom(value: string | undefined, fallback: boolean, name: string): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (value === 'on' || value === '1' || value === 'true') return true;
+  if (value === 'off' || value === '0' || value === 'false') return false;
+  throw new Error(`${name} must be on or off, got "${value}"`);
 }
 
 function intFrom(value: string | undefined, fallback: number, name: string): number {

@@ -11,6 +11,8 @@ export interface PgDbOptions {
   connectionString: string;
   max?: number;
   applicationName?: string;
+  /** Named prepared statements (default true); see TenderConfig.dbPreparedStatements. */
+  preparedStatements?: boolean;
 }
 
 /**
@@ -45,10 +47,11 @@ export function createPgDb(options: PgDbOptions): Db {
   // that would crash the process. The next checkout simply gets a fresh connection.
   pool.on('error', () => {});
   const stats: DbStats = { statements: 0, commits: 0, rollbacks: 0 };
+  const prepared = options.preparedStatements ?? true;
 
   async function run<R>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
     stats.statements++;
-    const name = params && params.length > 0 ? statementName(sql) : undefined;
+    const name = prepared && params && params.length > 0 ? statementName(sql) : undefined;
     try {
       const res = name
         ? await client.query({ name, text: sql, values: params as unknown[] })

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createPgDb } from '../../src/store/pg-db.js';
 import { usePostgres, useTestDatabase } from '../support/database.js';
 
 // PostgreSQL runs parameterized statements as named prepared statements (src/store/pg-db.ts).
@@ -26,6 +28,23 @@ describe.skipIf(!usePostgres)('prepared statements on PostgreSQL (skipped: needs
       const sql = `SELECT ${params.map((_, i) => `$${i + 1}::int`).join(' + ')} AS s`;
       const { rows } = await db().query<{ s: number }>(sql, params);
       expect(rows[0]!.s).toBe((n * (n - 1)) / 2);
+    }
+  });
+
+  it('prepares nothing when TENDER_DB_PREPARED=off (for poolers in transaction mode)', async () => {
+    expect(loadConfig({ TENDER_DB_PREPARED: 'off' }).dbPreparedStatements).toBe(false);
+    expect(loadConfig({}).dbPreparedStatements).toBe(true);
+    expect(() => loadConfig({ TENDER_DB_PREPARED: 'maybe' })).toThrow(/TENDER_DB_PREPARED/);
+    const url = process.env.DATABASE_URL!;
+    for (const preparedStatements of [false, true]) {
+      const one = createPgDb({ connectionString: url, max: 1, preparedStatements });
+      try {
+        await one.query('SELECT $1::int AS n', [1]);
+        const { rows } = await one.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_prepared_statements');
+        expect(rows[0]!.n > 0).toBe(preparedStatements);
+      } finally {
+        await one.close();
+      }
     }
   });
 });
