@@ -208,7 +208,7 @@ describe('capture, refund, cancel', () => {
     const s = session({ type: 'intent', amount: { amount, currency: 'USD' } });
     const r = await stripeGateway.initiate(manual, s, `tender-session-${s.id}`);
     await stripeGateway.authorize(manual, { ...s, gatewayRef: r.gatewayRef }, { token: 'pm_card_visa' }, `k-auth-${s.id}`);
-    return { gatewayRef: r.gatewayRef, sessionRef: r.gatewayRef, amount: { amount, currency: 'USD' } };
+    return { gatewayRef: r.gatewayRef, sessionRef: r.gatewayRef, amount: { amount, currency: 'USD' }, sessionId: s.id };
   }
 
   it('captures part of a held payment; the charge id identifies the capture', async () => {
@@ -231,7 +231,10 @@ describe('capture, refund, cancel', () => {
     expect(b).toMatchObject({ outcome: 'succeeded' });
     const reqs = fake.requestsTo('POST', '/v1/refunds').slice(-2);
     expect(reqs[0]!.params).toMatchObject({ payment_intent: p.gatewayRef, amount: '5000', reason: 'requested_by_customer' });
-    expect(reqs[1]!.params).toMatchObject({ amount: '4000', metadata: { tender_reason: 'damaged in transit' } });
+    expect(reqs[1]!.params).toMatchObject({ amount: '4000', metadata: { tender_reason: 'damaged in transit', tender_request: 'tender-refund-2' } });
+    // The request key comes back on the refund, so its events and retrieve settle exactly that operation.
+    const r = await stripeGateway.retrieve(manual, { id: p.sessionId, gatewayRef: p.gatewayRef, paymentRef: p.gatewayRef });
+    expect(r.actions.filter((x) => x.kind === 'refunded').map((x) => 'requestKey' in x ? x.requestKey : undefined).sort()).toEqual(['tender-refund-1', 'tender-refund-2']);
     expect(reqs[1]!.params.reason).toBeUndefined();
     // The same key again is the same refund (Stripe replays it).
     expect(await stripeGateway.refund(manual, p, { amount: 4_000n, currency: 'USD' }, 'damaged in transit', 'tender-refund-2')).toEqual(b);

@@ -36,7 +36,10 @@ async function refundActions(client: StripeClient, pi: Stripe.PaymentIntent): Pr
   return list.data
     .filter((r) => r.status === 'succeeded')
     .sort((a, b) => a.created - b.created)
-    .map((r) => ({ kind: 'refunded', amount: fromStripeAmount(r.amount, r.currency), paymentRef: pi.id, operationRef: r.id, gatewayStatus: 'succeeded' }));
+    .map((r) => ({
+      kind: 'refunded', amount: fromStripeAmount(r.amount, r.currency), paymentRef: pi.id, operationRef: r.id, gatewayStatus: 'succeeded',
+      requestKey: r.metadata?.tender_request ?? null,
+    }));
 }
 
 /** Stripe objects Tender created carry its session id; one without it is not ours to apply. */
