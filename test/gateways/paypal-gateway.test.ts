@@ -265,8 +265,8 @@ describe('retrieve: the order as PayPal knows it', () => {
     expect(gatewayStatus).toBe('COMPLETED');
     expect(actions).toEqual([
       { kind: 'authorized', amount: { amount: 34_000n, currency: 'USD' }, captured: true, paymentRef: orderId, gatewayStatus: 'CAPTURE_PARTIALLY_REFUNDED', paymentMethod: 'paypal' },
-      { kind: 'refunded', amount: { amount: 1_000n, currency: 'USD' }, paymentRef: orderId, operationRef: refunds[0]!.id, gatewayStatus: 'REFUND_COMPLETED' },
-      { kind: 'refunded', amount: { amount: 2_000n, currency: 'USD' }, paymentRef: orderId, operationRef: refunds[1]!.id, gatewayStatus: 'REFUND_COMPLETED' },
+      { kind: 'refunded', amount: { amount: 1_000n, currency: 'USD' }, paymentRef: orderId, operationRef: refunds[0]!.id, gatewayStatus: 'REFUND_COMPLETED', requestKey: 'r1' },
+      { kind: 'refunded', amount: { amount: 2_000n, currency: 'USD' }, paymentRef: orderId, operationRef: refunds[1]!.id, gatewayStatus: 'REFUND_COMPLETED', requestKey: 'r2' },
     ]);
   });
 
@@ -299,7 +299,7 @@ describe('parseWebhook: verified through PayPal, then normalized', () => {
   it('normalizes every subscribed event type, matched by PayPal order id', async () => {
     const { s, orderId, ref } = await opened(account());
     await gw.authorize(account(), s, {}, 'k');
-    await gw.refund(account(), ref, { amount: 700n, currency: 'USD' }, null, 'r');
+    await gw.refund(account(), ref, { amount: 700n, currency: 'USD' }, null, 'tender-refund-7');
     const [approved, completed, refunded] = [
       fake.eventsOf(orderId, 'CHECKOUT.ORDER.APPROVED')[0]!, fake.eventsOf(orderId, 'PAYMENT.CAPTURE.COMPLETED')[0]!,
       fake.events.filter((e) => e.event_type === 'PAYMENT.CAPTURE.REFUNDED').at(-1)!,
@@ -308,7 +308,7 @@ describe('parseWebhook: verified through PayPal, then normalized', () => {
     expect(await parse(completed)).toMatchObject({ sessionRef: orderId, action: { kind: 'authorized', captured: true, amount: { amount: 34_000n, currency: 'USD' }, paymentRef: orderId } });
     // A refund names its capture only: the adapter looks the order up.
     const r = await parse(refunded);
-    expect(r).toMatchObject({ sessionRef: orderId, action: { kind: 'refunded', amount: { amount: 700n, currency: 'USD' }, operationRef: refunded.resource.id, paymentRef: orderId } });
+    expect(r).toMatchObject({ sessionRef: orderId, action: { kind: 'refunded', amount: { amount: 700n, currency: 'USD' }, operationRef: refunded.resource.id, paymentRef: orderId, requestKey: 'tender-refund-7' } });
     expect(r.occurredAt.toISOString().slice(0, 16)).toBe(refunded.create_time.slice(0, 16));
     expect(r.tenderSessionId).toBeUndefined();
 

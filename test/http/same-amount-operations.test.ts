@@ -113,4 +113,24 @@ describe('same-amount operations in flight: events settle the operation the prov
     expect(await (await deliver(accountId, JSON.stringify(aEvent))).json()).toMatchObject({ result: 'duplicate' });
     expect(await books(paymentId)).toEqual({ tender: '200', gateway: '200', ops: 'succeeded:true,succeeded:true' });
   });
+
+  it('an event naming a request key that cannot be an operation id is matched like any other, not a 500', async () => {
+    const accountId = await testGatewayAccount(t, 'card-oddkey', 'manual', { simulateWebhookLoss: true });
+    const u = await signIn(t, 'twins-oddkey@example.com');
+    const orderId = await insertOrder(t, u.userId, 1, 1, 'card-oddkey');
+    const call = api(t, u.token);
+    const session = await call('POST', '/api/content/payments/sessions', { orderId, type: 'intent' });
+    const auth = await call('POST', `/api/content/payments/sessions/${session.body.id}/authorize`, { token: await cardToken(t, '4242424242424242') });
+    const paymentId = auth.body.payment.id as number;
+    expect((await api(t)('POST', `/api/admin/payments/${paymentId}/capture`, { amount: '1.00' })).status).toBe(200);
+    for (const key of ['tender-capture-99999999999', 'tender-capture-0', 'tender-refund-1']) {
+      const event = JSON.parse(await latestCaptureEvent(accountId)) as { id: string; data: { operation: Record<string, unknown> } };
+      event.id = `${event.id}-${key}`;
+      event.data.operation.request_key = key;
+      const res = await deliver(accountId, JSON.stringify(event));
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ result: 'duplicate' });
+    }
+    expect((await books(paymentId))?.tender).toBe('100');
+  });
 });

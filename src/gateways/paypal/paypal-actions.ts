@@ -91,7 +91,7 @@ export function retrieveActionsOf(order: PaypalOrderView): GatewayEventAction[] 
     }
   }
   for (const r of order.refunds) {
-    if (r.status === 'COMPLETED') actions.push({ kind: 'refunded', amount: r.amount, paymentRef: order.id, operationRef: r.id, gatewayStatus: `REFUND_${r.status}` });
+    if (r.status === 'COMPLETED') actions.push({ kind: 'refunded', amount: r.amount, paymentRef: order.id, operationRef: r.id, gatewayStatus: `REFUND_${r.status}`, requestKey: r.customId });
   }
   if (voided && !order.captures.some((c) => CAPTURED.has(c.status))) actions.push({ kind: 'canceled', paymentRef: order.id, gatewayStatus: 'AUTHORIZATION_VOIDED' });
   return actions;

@@ -124,7 +124,8 @@ export function normalizePaypalEvent(event: PaypalEvent): NormalizedPaypalEvent 
       const amount = moneyOf(r.amount);
       return {
         orderId: null, captureId: upLinkId(r.links, 'captures'),
-        action: (orderId) => ({ kind: 'refunded', amount, paymentRef: orderId, operationRef: resourceId, gatewayStatus: `REFUND_${status}` }),
+        // custom_id is the key Tender refunded with: the event settles exactly that refund.
+        action: (orderId) => ({ kind: 'refunded', amount, paymentRef: orderId, operationRef: resourceId, gatewayStatus: `REFUND_${status}`, requestKey: str(r.custom_id) ?? null }),
       };
     }
     case 'PAYMENT.AUTHORIZATION.CREATED': {

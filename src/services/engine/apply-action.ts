@@ -1,5 +1,6 @@
 import { authorize, cancel, capture, fail, refund, requireAction } from '../../domain/payment.js';
 import type { Money } from '../../domain/money.js';
+import { MAX_ID } from '../../contract/common.js';
 import { PaymentsError } from '../../errors.js';
 import type { GatewayEventAction } from '../../gateways/gateway.js';
 import type { Queryable } from '../../store/db.js';
@@ -192,8 +193,9 @@ type MovedAction = Extract<GatewayEventAction, { kind: 'captured' | 'refunded' }
 
 /** Tender's operation id out of the request key a provider echoed (`tender-capture-12`). */
 function operationIdOf(key: string | null | undefined, entity: 'capture' | 'refund'): number | null {
-  const m = key ? /^tender-(capture|refund)-(\d+)$/.exec(key) : null;
-  return m && m[1] === entity ? Number(m[2]) : null;
+  const m = key ? /^tender-(capture|refund)-([1-9]\d{0,9})$/.exec(key) : null;
+  const id = m && m[1] === entity ? Number(m[2]) : null;
+  return id !== null && id <= MAX_ID ? id : null; // a key that cannot be a row id names none
 }
 
 const MOVED = {
