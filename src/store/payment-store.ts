@@ -99,16 +99,6 @@ export async function insertCollection(
   return rows[0]!;
 }
 
-export async function sessionsOfCollection(q: Queryable, collectionId: number): Promise<SessionRow[]> {
-  const { rows } = await q.query<SessionRow>(`${SESSION_SELECT} WHERE s.collection_id = $1 ORDER BY s.id`, [collectionId]);
-  return rows;
-}
-
-export async function paymentsOfCollection(q: Queryable, collectionId: number): Promise<PaymentRow[]> {
-  const { rows } = await q.query<PaymentRow>('SELECT * FROM payments WHERE collection_id = $1 ORDER BY id', [collectionId]);
-  return rows;
-}
-
 export async function getSession(q: Queryable, id: number, lock = false): Promise<SessionRow | undefined> {
   const { rows } = lock
     ? await q.query<SessionRow>('SELECT * FROM payment_sessions WHERE id = $1 FOR UPDATE', [id])
