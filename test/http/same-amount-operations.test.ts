@@ -114,7 +114,7 @@ describe('same-amount operations in flight: events settle the operation the prov
     expect(await books(paymentId)).toEqual({ tender: '200', gateway: '200', ops: 'succeeded:true,succeeded:true' });
   });
 
-  it('an event naming a request key that cannot be an operation id is matched like any other, not a 500', async () => {
+  it('an event naming a request key or session id that cannot be one is matched like any other, not an error', async () => {
     const accountId = await testGatewayAccount(t, 'card-oddkey', 'manual', { simulateWebhookLoss: true });
     const u = await signIn(t, 'twins-oddkey@example.com');
     const orderId = await insertOrder(t, u.userId, 1, 1, 'card-oddkey');
@@ -131,6 +131,13 @@ describe('same-amount operations in flight: events settle the operation the prov
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ result: 'duplicate' });
     }
+    // A session id in the event that cannot be one is ignored; the provider's references still match.
+    const odd = JSON.parse(await latestCaptureEvent(accountId)) as { id: string; data: { object: { metadata: Record<string, unknown> } } };
+    odd.id = `${odd.id}-odd-session`;
+    odd.data.object.metadata.tenderSessionId = 99_999_999_999;
+    const res = await deliver(accountId, JSON.stringify(odd));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ result: 'duplicate' });
     expect((await books(paymentId))?.tender).toBe('100');
   });
 });

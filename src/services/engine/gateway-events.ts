@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.js';
 import { DomainError } from '../../domain/domain-error.js';
+import { MAX_ID } from '../../contract/common.js';
 import { PaymentsError } from '../../errors.js';
 import { WebhookSignatureError, type GatewayEvent, type GatewayEventAction } from '../../gateways/gateway.js';
 import { gatewayFor } from '../../gateways/registry.js';
@@ -79,7 +80,8 @@ export async function applyEvent(ctx: AppContext, accountId: number, event: Gate
       }
       // The session the event names, locked in the same statement that finds it; else found by the
       // provider's references.
-      let target = event.tenderSessionId ? await lockAccountSession(tx, event.tenderSessionId, accountId) : undefined;
+      const named = event.tenderSessionId;
+      let target = named && Number.isSafeInteger(named) && named > 0 && named <= MAX_ID ? await lockAccountSession(tx, named, accountId) : undefined;
       const sessionId = target?.session.id ?? (await findSession(tx, accountId, event));
       if (sessionId === undefined) {
         if (MONEY_MOVES.has(event.action.kind)) {
