@@ -98,6 +98,7 @@ export function countingDb(inner: Db, counter: Counter, component: Component): D
   return {
     kind: inner.kind,
     stats: inner.stats,
+    changes: inner.changes,
     async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
       note(sql, null);
       return inner.query<R>(sql, params);

@@ -2,6 +2,8 @@ import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { AppContext } from '../context.js';
 import { PaymentsError } from '../errors.js';
+import type { ChangeFeed } from '../store/db.js';
+import { FeedCache } from '../store/feed-cache.js';
 
 export interface UserPrincipal {
   kind: 'user';
@@ -45,8 +47,34 @@ export async function issueAccessToken(ctx: AppContext, input: { userId: number;
 }
 
 /**
- * Verifies the signature and expiry, then checks in the database that the login session is
- * still live: a revoked session answers 401 on every Tender process at once.
+ * Login sessions known to be live (session id → user id), per database. A logout, a revoked
+ * session, a deactivated or deleted user is announced by the database's triggers (migration
+ * 0011) and drops the entry on every process as soon as it commits; while the change feed is not
+ * live (starting, reconnecting, a pooler without LISTEN) nothing is served from here and every
+ * request asks the database, as before.
+ */
+const SESSION_CACHE_MAX = 10_000;
+const SESSION_CACHE_TTL_MS = 30_000;
+const liveSessions = new WeakMap<ChangeFeed, FeedCache<number, number>>();
+function liveSessionCache(feed: ChangeFeed): FeedCache<number, number> {
+  let cache = liveSessions.get(feed);
+  if (!cache) {
+    cache = new FeedCache<number, number>(feed, {
+      max: SESSION_CACHE_MAX,
+      ttlMs: SESSION_CACHE_TTL_MS,
+      serveWhenNotLive: false,
+      stale: (kind, id, sessionId, userId) =>
+        (kind === 'session' && (id === '*' || Number(id) === sessionId)) || (kind === 'user' && (id === '*' || Number(id) === userId)),
+    });
+    liveSessions.set(feed, cache);
+  }
+  return cache;
+}
+
+/**
+ * Verifies the signature and expiry, then that the login session is still live (in the
+ * database, or in the cache the database's change notifications keep exact): a revoked session
+ * answers 401 on every Tender process at once.
  */
 export async function authenticateAccessToken(ctx: AppContext, token: string): Promise<UserPrincipal> {
   const state = keyState(ctx);
@@ -72,11 +100,14 @@ export async function authenticateAccessToken(ctx: AppContext, token: string): P
   const { sub, sid } = claims;
   const userId = Number(sub);
   if (!Number.isSafeInteger(userId) || typeof sid !== 'number') throw new PaymentsError('unauthorized', 'The access token is invalid');
-  const { rows } = await ctx.db.query<{ ok: boolean }>(
-    `SELECT true AS ok FROM user_sessions s JOIN users u ON u.id = s.user_id
-      WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND u.is_active`,
-    [sid, userId],
-  );
-  if (rows.length === 0) throw new PaymentsError('session_revoked', 'The session has ended; sign in again');
+  const owner = await liveSessionCache(ctx.db.changes).get(sid, async () => {
+    const { rows } = await ctx.db.query<{ user_id: number }>(
+      `SELECT s.user_id FROM user_sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.id = $1 AND s.revoked_at IS NULL AND u.is_active`,
+      [sid],
+    );
+    return rows[0]?.user_id;
+  });
+  if (owner !== userId) throw new PaymentsError('session_revoked', 'The session has ended; sign in again');
   return { kind: 'user', userId, sessionId: sid };
 }

@@ -75,6 +75,7 @@ export async function changePassword(ctx: AppContext, marker: string, body: Chan
       return true;
     }));
   if (!ok) throw new PaymentsError('invalid_code', INVALID_CODE);
+  ctx.db.changes.announce(`user:${user.id}`);
   await clearThrottle(ctx, throttleKey('login', provider.id, identifier));
   return true;
 }

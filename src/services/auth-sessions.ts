@@ -69,6 +69,7 @@ export async function refreshSession(ctx: AppContext, marker: string, refreshTok
   const next = newRefreshToken();
   const outcome = await ctx.db.transaction((tx) => rotate(tx, hash, sha256Hex(next), now));
   if (outcome.kind === 'reused') {
+    ctx.db.changes.announce(`session:${outcome.sessionId}`);
     ctx.log.warn({ sessionId: outcome.sessionId }, 'a rotated refresh token was reused after the grace window: session revoked');
   }
   if (outcome.kind !== 'ok') throw new PaymentsError('invalid_refresh_token', INVALID_REFRESH);
@@ -117,6 +118,7 @@ export async function logout(ctx: AppContext, marker: string, principal: UserPri
   }
   const now = ctx.now();
   await ctx.db.transaction((tx) => revokeSession(tx, sessionId, 'logout', now));
+  ctx.db.changes.announce(`session:${sessionId}`);
   return true;
 }
 
@@ -125,6 +127,7 @@ export async function logoutAll(ctx: AppContext, marker: string, principal: User
   await getProvider(ctx, marker);
   const now = ctx.now();
   await ctx.db.transaction((tx) => revokeUserSessions(tx, principal.userId, 'logout_all', now));
+  ctx.db.changes.announce(`user:${principal.userId}`);
   return true;
 }
 

@@ -58,7 +58,35 @@ export interface Db extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Runs a multi-statement script without parameters (migrations). */
   exec(sql: string): Promise<void>;
+  /** Notifications of changes other processes made (see change-feed.ts); starts on first use. */
+  readonly changes: ChangeFeed;
   close(): Promise<void>;
+}
+
+/** The channel the triggers of migration 0011 notify on. */
+export const CHANGES_CHANNEL = 'tender_changes';
+
+/**
+ * What triggers in the database announce (payloads such as `session:12`, `user:3`,
+ * `app_token:5`; see migration 0011). Caches of rows that decide access (a login session still
+ * live, an app token not revoked) serve an entry only while the feed is `live`, and drop
+ * everything when it stops being live, since notifications may then have been missed.
+ */
+export interface ChangeFeed {
+  /** True while a notification committed by any process reaches this one. */
+  readonly live: boolean;
+  /** Incremented by every notification and every loss of the feed: a value read from the
+   *  database while it changed may be stale and is not cached. */
+  readonly generation: number;
+  /** Starts listening if not started yet; never rejects (a failed start retries in the background). */
+  start(): void;
+  /** `payload` is null when the feed was lost (every cached entry is suspect). */
+  subscribe(fn: (payload: string | null) => void): () => void;
+  /**
+   * Tells this process's subscribers now about a change this process just committed (its own
+   * notification arrives a moment later): the request after a logout already sees it.
+   */
+  announce(payload: string): void;
 }
 
 const RETRYABLE = new Set(['40001', '40P01']);

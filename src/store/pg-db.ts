@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Db, DbStats, Queryable, QueryResult, TransactionOptions } from './db.js';
-import { CommitHooks, isRetryableTxError, isStalePlan, retryDelay } from './db.js';
+import { CHANGES_CHANNEL, CommitHooks, isRetryableTxError, isStalePlan, retryDelay } from './db.js';
+import { createChangeFeed } from './change-feed.js';
 
 // int8 → bigint: amounts are bigint minor units and must never pass through a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => BigInt(v));
@@ -69,9 +70,31 @@ export function createPgDb(options: PgDbOptions): Db {
     }
   }
 
+  // One connection outside the pool LISTENs for the changes other processes commit.
+  const changes = createChangeFeed({
+    async connect(handlers) {
+      const client = new pg.Client({ connectionString: options.connectionString, application_name: `${options.applicationName ?? 'tender'}:listen`, keepAlive: true });
+      client.on('notification', (m) => handlers.notify(m.payload ?? ''));
+      client.on('error', () => handlers.lost());
+      client.on('end', () => handlers.lost());
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${CHANGES_CHANNEL}`);
+      } catch (err) {
+        await client.end().catch(() => {});
+        throw err;
+      }
+      return { close: () => client.end() };
+    },
+    async ping(payload) {
+      await pool.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, payload]);
+    },
+  });
+
   return {
     kind: 'postgres',
     stats,
+    changes,
     query: (sql, params) => run(pool, sql, params),
     async transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T> {
       const retries = opts?.retries ?? 5;
@@ -108,6 +131,9 @@ export function createPgDb(options: PgDbOptions): Db {
       stats.statements++;
       await pool.query(sql);
     },
-    close: () => pool.end(),
+    async close() {
+      await changes.close();
+      await pool.end();
+    },
   };
 }

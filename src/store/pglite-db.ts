@@ -1,6 +1,7 @@
 import { PGlite, types } from '@electric-sql/pglite';
 import type { Db, DbStats, Queryable, TransactionOptions } from './db.js';
-import { CommitHooks, isRetryableTxError, retryDelay } from './db.js';
+import { CHANGES_CHANNEL, CommitHooks, isRetryableTxError, retryDelay } from './db.js';
+import { createChangeFeed } from './change-feed.js';
 
 export interface PgliteDbOptions {
   /** Directory for the data files; `undefined` keeps the database in memory. */
@@ -23,10 +24,22 @@ export async function createPgliteDb(options: PgliteDbOptions): Promise<Db> {
   });
   await pglite.waitReady;
   const stats: DbStats = { statements: 0, commits: 0, rollbacks: 0 };
+  // PGlite has one writer, this process; the feed keeps the caches' code the same on both
+  // engines, and the triggers of migration 0011 notify here as on a server.
+  const changes = createChangeFeed({
+    async connect(handlers) {
+      const unsubscribe = await pglite.listen(CHANGES_CHANNEL, handlers.notify);
+      return { close: () => unsubscribe() };
+    },
+    async ping(payload) {
+      await pglite.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, payload]);
+    },
+  });
 
   return {
     kind: 'pglite',
     stats,
+    changes,
     async query(sql, params) {
       stats.statements++;
       const res = await pglite.query(sql, params as unknown[] | undefined);
@@ -67,7 +80,10 @@ export async function createPgliteDb(options: PgliteDbOptions): Promise<Db> {
       stats.statements++;
       await pglite.exec(sql);
     },
-    close: () => pglite.close(),
+    async close() {
+      await changes.close();
+      await pglite.close();
+    },
   };
 }
 

@@ -4,11 +4,13 @@ import { sha256Hex } from '../../crypto.js';
 import { PaymentsError } from '../../errors.js';
 import { authenticateAccessToken } from '../../services/access-tokens.js';
 import { adminCookie } from '../../services/admin-user-cookie.js';
+import { FeedCache } from '../../store/feed-cache.js';
 import { csrfMatches, resolveAdminSession } from '../../services/admin-user-sessions.js';
 import type { RouteAuth } from '../principal.js';
 
-// Positive app-token lookups are cached briefly per process; a revoked app token stops working
-// everywhere within APP_TOKEN_CACHE_MS (documented in README). User sessions are never cached.
+// Valid app tokens are cached per process. A revocation is announced by the database (migration
+// 0011) and stops the token on every process as soon as it commits; should the change feed be
+// down, an entry still expires after APP_TOKEN_CACHE_MS (documented in README).
 const APP_TOKEN_CACHE_MS = 30_000;
 
 /**
@@ -16,7 +18,13 @@ const APP_TOKEN_CACHE_MS = 30_000;
  * before the body is even parsed. Routes declare what they need in `config.auth`.
  */
 export function registerAuthentication(app: FastifyInstance, ctx: AppContext): void {
-  const appTokens = new Map<string, { id: number; until: number }>();
+  // Keyed by token hash; a notification names the token by id.
+  const appTokens = new FeedCache<string, number>(ctx.db.changes, {
+    max: 1000,
+    ttlMs: APP_TOKEN_CACHE_MS,
+    serveWhenNotLive: true,
+    stale: (kind, id, _hash, tokenId) => kind === 'app_token' && (id === '*' || Number(id) === tokenId),
+  });
 
   async function checkAppToken(request: FastifyRequest): Promise<void> {
     const raw = request.headers['x-app-token'];
@@ -25,16 +33,12 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext): v
       throw new PaymentsError('app_token_required', 'The x-app-token header is required (create one with `tender token create NAME`)');
     }
     const hash = sha256Hex(raw);
-    const cached = appTokens.get(hash);
-    if (cached && cached.until > Date.now()) {
-      request.appTokenId = cached.id;
-      return;
-    }
-    const { rows } = await ctx.db.query<{ id: number }>('SELECT id FROM app_tokens WHERE token_hash = $1 AND revoked_at IS NULL', [hash]);
-    if (rows.length === 0) throw new PaymentsError('app_token_invalid', 'The x-app-token header does not match an active app token');
-    if (appTokens.size > 1000) appTokens.clear();
-    appTokens.set(hash, { id: rows[0]!.id, until: Date.now() + APP_TOKEN_CACHE_MS });
-    request.appTokenId = rows[0]!.id;
+    const id = await appTokens.get(hash, async () => {
+      const { rows } = await ctx.db.query<{ id: number }>('SELECT id FROM app_tokens WHERE token_hash = $1 AND revoked_at IS NULL', [hash]);
+      return rows[0]?.id;
+    });
+    if (id === undefined) throw new PaymentsError('app_token_invalid', 'The x-app-token header does not match an active app token');
+    request.appTokenId = id;
   }
 
   async function checkUser(request: FastifyRequest): Promise<void> {
