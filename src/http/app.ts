@@ -10,6 +10,7 @@ import { registerCardDataGuard } from './plugins/card-data-guard.js';
 import { registerIdempotency } from './plugins/idempotency.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { routeModules } from './routes/index.js';
+import { responseSerializerCompiler } from './response-serializer.js';
 
 export interface BuildAppOptions {
   /** Serve the OpenAPI document and the docs page (on by default). */
@@ -30,6 +31,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, useDefaults: true, allErrors: false } },
   });
 
+  app.setSerializerCompiler(responseSerializerCompiler);
   registerErrorHandling(app);
   registerBodyDeadline(app, 30_000);
   registerJsonParser(app);
