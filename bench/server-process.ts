@@ -4,6 +4,7 @@
  * bench/server.ts through tsx (as test/support/process.ts starts Tender).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ServerReady, ServerStats } from './server.js';
 
@@ -18,9 +19,21 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * The Node flags `npm start` runs Tender with (package.json `scripts.start`, e.g. the young
+ * generation's size): the benchmark's Tender server runs with the same, the bare server without.
+ */
+export function startScriptNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.split(/\s+/);
+  if (words[0] !== 'node') throw new Error(`package.json start script does not start with node: ${pkg.scripts.start}`);
+  return words.slice(1).filter((w) => w.startsWith('--'));
+}
+
 export async function startServer(env: Record<string, string>, compiled?: string, timeoutMs = 120_000): Promise<ServerProcess> {
+  const tenderFlags = env.BENCH_SERVER === 'tender' ? startScriptNodeFlags() : [];
   // --expose-gc only lets the harness ask for a full GC between phases (retained-memory checks).
-  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', ...(compiled ? [compiled] : ['--import', 'tsx', SERVER])], {
+  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', ...tenderFlags, ...(compiled ? [compiled] : ['--import', 'tsx', SERVER])], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -10,8 +10,17 @@ import { SIGNATURE_HEADER, verifySignature, webhookSecret } from '../../src/gate
 import { lifecyclePart } from '../../bench/lifecycle-part.js';
 import { lifecycleTable, stepsTable, targets } from '../../bench/report.js';
 import { sessionEvents } from '../../bench/webhook-events.js';
+import { startScriptNodeFlags } from '../../bench/server-process.js';
+import { readFileSync } from 'node:fs';
 
 describe('benchmark harness', () => {
+  it("runs Tender's server with the Node flags of `npm start`, the same as the `tender` bin's", () => {
+    const flags = startScriptNodeFlags();
+    expect(flags).toContain('--max-semi-space-size=4');
+    const shebang = readFileSync(new URL('../../src/cli.ts', import.meta.url), 'utf8').split('\n')[0]!;
+    expect(shebang).toBe(`#!/usr/bin/env -S node ${flags.join(' ')}`);
+  });
+
   it('runs the lifecycle and its plain-SQL baseline on PGlite, counting what db.stats counts', async () => {
     const r = await lifecyclePart('pglite', { seconds: 0.1, flows: 2, rounds: 1, secretKey: KeyRing.generate(), profile: false, log: () => {} });
     for (const run of [r.tender.c1, r.tender.c16]) {
