@@ -37,12 +37,11 @@ export async function syncCollection(tx: Queryable, collection: CollectionRow, a
   }
   const moved = status !== collection.status;
   if (moved) assertCollectionTransition(collection.status, status);
-  if (moved || authorized !== collection.authorized_amount || captured !== collection.captured_amount || refunded !== collection.refunded_amount) {
-    await tx.query(
-      `UPDATE payment_collections SET status = $2, authorized_amount = $3, captured_amount = $4, refunded_amount = $5, updated_at = now()
-        WHERE id = $1`,
-      [collection.id, status, authorized, captured, refunded],
-    );
+  const sums = [collection.id, status, authorized, captured, refunded];
+  // A status that moved also moves the order (mapped status): both rows in one statement.
+  const mapsOrder = moved && collection.order_id !== null;
+  if (!mapsOrder && (moved || authorized !== collection.authorized_amount || captured !== collection.captured_amount || refunded !== collection.refunded_amount)) {
+    await tx.query(`UPDATE payment_collections SET ${COLLECTION_SET} WHERE id = $1`, sums);
   }
   if (!moved) return status;
   await appendHistory(tx, {
@@ -58,9 +57,11 @@ export async function syncCollection(tx: Queryable, collection: CollectionRow, a
     actor,
   });
   collection.status = status;
-  if (collection.order_id !== null) await applyOrderStatusMapping(tx, collection.order_id, status, collection.id, actor);
+  if (mapsOrder) await updateCollectionAndOrder(tx, sums, collection.order_id!, status, actor);
   return status;
 }
+
+const COLLECTION_SET = 'status = $2, authorized_amount = $3, captured_amount = $4, refunded_amount = $5, updated_at = now()';
 
 /**
  * Every session and payment of a collection, when the caller holds them all (e.g. in a
@@ -89,20 +90,27 @@ async function readRows(tx: Queryable, collectionId: number): Promise<KnownRows>
   };
 }
 
-async function applyOrderStatusMapping(tx: Queryable, orderId: number, paymentStatus: CollectionStatus, collectionId: number, actor: Actor): Promise<void> {
+/**
+ * Writes the collection's new status and sums ($1–$5) and moves its order to the status the
+ * merchant mapped for the new payment status, in one statement (two data-modifying parts; the
+ * order's part reads nothing the collection's part writes).
+ */
+async function updateCollectionAndOrder(tx: Queryable, sums: unknown[], orderId: number, paymentStatus: CollectionStatus, actor: Actor): Promise<void> {
   const completed = paymentStatus === 'completed' || paymentStatus === 'partially_refunded' || paymentStatus === 'refunded';
+  const collectionId = sums[0] as number;
   const { rows } = await tx.query<{ from_status: string | null; to_status: string | null; changed: boolean }>(
-    `WITH prev AS (SELECT status_identifier FROM orders WHERE id = $1),
+    `WITH collection AS (UPDATE payment_collections SET ${COLLECTION_SET} WHERE id = $1),
+          prev AS (SELECT status_identifier FROM orders WHERE id = $6),
           target AS (SELECT m.order_status_identifier FROM orders o
                        JOIN payment_status_mappings m ON m.storage_id = o.storage_id AND m.payment_status = $2
-                      WHERE o.id = $1)
+                      WHERE o.id = $6)
      UPDATE orders o SET
          status_identifier = COALESCE((SELECT order_status_identifier FROM target), o.status_identifier),
-         is_completed = $3, version = o.version + 1, updated_at = now()
-      WHERE o.id = $1
+         is_completed = $7, version = o.version + 1, updated_at = now()
+      WHERE o.id = $6
       RETURNING (SELECT status_identifier FROM prev) AS from_status, o.status_identifier AS to_status,
                 o.status_identifier IS DISTINCT FROM (SELECT status_identifier FROM prev) AS changed`,
-    [orderId, paymentStatus, completed],
+    [...sums, orderId, completed],
   );
   const row = rows[0];
   if (!row?.changed) return;

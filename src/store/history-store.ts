@@ -29,7 +29,26 @@ export interface HistoryEvent {
 }
 
 const HISTORY_COLUMNS = 15;
-const buffers = new WeakMap<Queryable, HistoryEvent[]>();
+
+/** A write rendered with its placeholders numbered from `firstParam`. */
+export type DeferredWrite = (firstParam: number) => { sql: string; params: unknown[] };
+
+interface Pending {
+  history: HistoryEvent[];
+  writes: DeferredWrite[];
+}
+const pending = new WeakMap<Queryable, Pending>();
+
+function pendingOf(tx: Queryable & { beforeCommit: NonNullable<Queryable['beforeCommit']> }): Pending {
+  let p = pending.get(tx);
+  if (!p) {
+    const fresh: Pending = { history: [], writes: [] };
+    pending.set(tx, fresh);
+    tx.beforeCommit('history', (t) => writePending(t, fresh));
+    p = fresh;
+  }
+  return p;
+}
 
 /**
  * Appends rows to the history (payment_events). Always call it inside the transaction that makes
@@ -44,38 +63,58 @@ export async function appendHistory(tx: Queryable, events: HistoryEvent | Histor
   const list = Array.isArray(events) ? events : [events];
   if (list.length === 0) return;
   if (!tx.beforeCommit) {
-    await writeHistory(tx, list);
+    await writePending(tx, { history: list, writes: [] });
     return;
   }
-  let buffer = buffers.get(tx);
-  if (!buffer) {
-    const fresh: HistoryEvent[] = [];
-    buffers.set(tx, fresh);
-    tx.beforeCommit('history', (t) => writeHistory(t, fresh));
-    buffer = fresh;
-  }
-  buffer.push(...list);
+  pendingOf(tx as Queryable & { beforeCommit: NonNullable<Queryable['beforeCommit']> }).history.push(...list);
 }
 
-/** Writes history rows and their outbox events (if any) in one statement. */
-async function writeHistory(tx: Queryable, list: HistoryEvent[]): Promise<void> {
-  if (list.length === 0) return;
-  const values: unknown[] = [];
-  const tuples = list.map((e) => {
-    const base = values.length;
-    values.push(
-      e.entity, e.entityId, e.action, e.from ?? null, e.to ?? null, e.amount ?? null, e.currency ?? null,
-      e.orderId ?? null, e.collectionId ?? null, e.sessionId ?? null, e.paymentId ?? null,
-      e.actor.type, e.actor.id ?? null, e.gatewayRef ?? null, e.data ?? null,
-    );
-    return `(${Array.from({ length: HISTORY_COLUMNS }, (_, j) => `$${base + j + 1}`).join(', ')})`;
-  });
-  const history = `INSERT INTO payment_events (entity, entity_id, action, from_status, to_status, amount, currency, order_id, collection_id,
-       session_id, payment_id, actor_type, actor_id, gateway_ref, data) VALUES ${tuples.join(', ')}`;
-  const outbox = await renderEvents(tx, list, values.length + 1);
-  if (!outbox) {
-    await tx.query(history, values);
+/**
+ * A write that joins the transaction's last statement (the history and outbox one) instead of
+ * costing a round trip of its own. Only for a table nothing later in the transaction reads —
+ * neither the caller nor the outbox rendering — since the parts of one statement all see the
+ * data as it was before it (e.g. the result column of gateway_events). Outside a transaction it
+ * runs at once.
+ */
+export async function deferWrite(tx: Queryable, write: DeferredWrite): Promise<void> {
+  if (!tx.beforeCommit) {
+    const w = write(1);
+    await tx.query(w.sql, w.params);
     return;
   }
-  await tx.query(`WITH history AS (${history}) ${outbox.sql}`, [...values, ...outbox.params]);
+  pendingOf(tx as Queryable & { beforeCommit: NonNullable<Queryable['beforeCommit']> }).writes.push(write);
+}
+
+/** Writes history rows, their outbox events (if any) and the deferred writes in one statement. */
+async function writePending(tx: Queryable, { history: list, writes }: Pending): Promise<void> {
+  const parts: string[] = [];
+  const values: unknown[] = [];
+  if (list.length > 0) {
+    const tuples = list.map((e) => {
+      const base = values.length;
+      values.push(
+        e.entity, e.entityId, e.action, e.from ?? null, e.to ?? null, e.amount ?? null, e.currency ?? null,
+        e.orderId ?? null, e.collectionId ?? null, e.sessionId ?? null, e.paymentId ?? null,
+        e.actor.type, e.actor.id ?? null, e.gatewayRef ?? null, e.data ?? null,
+      );
+      return `(${Array.from({ length: HISTORY_COLUMNS }, (_, j) => `$${base + j + 1}`).join(', ')})`;
+    });
+    parts.push(`INSERT INTO payment_events (entity, entity_id, action, from_status, to_status, amount, currency, order_id, collection_id,
+       session_id, payment_id, actor_type, actor_id, gateway_ref, data) VALUES ${tuples.join(', ')}`);
+  }
+  for (const write of writes) {
+    const w = write(values.length + 1);
+    parts.push(w.sql);
+    values.push(...w.params);
+  }
+  const outbox = list.length > 0 ? await renderEvents(tx, list, values.length + 1) : undefined;
+  if (outbox) {
+    parts.push(outbox.sql);
+    values.push(...outbox.params);
+  }
+  if (parts.length === 0) return;
+  // The last part is the statement; the others run as data-modifying WITH parts of it.
+  const main = parts.pop()!;
+  const withs = parts.map((sql, i) => `${i === 0 && list.length > 0 ? 'history' : `w${i}`} AS (${sql})`);
+  await tx.query(withs.length > 0 ? `WITH ${withs.join(', ')} ${main}` : main, values);
 }

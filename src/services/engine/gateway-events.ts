@@ -4,8 +4,9 @@ import { MAX_ID } from '../../contract/common.js';
 import { PaymentsError } from '../../errors.js';
 import { WebhookSignatureError, type GatewayEvent, type GatewayEventAction } from '../../gateways/gateway.js';
 import { gatewayFor } from '../../gateways/registry.js';
-import { getEngineAccount, toGatewayAccount } from '../../store/account-store.js';
+import { getCachedEngineAccount, toGatewayAccount } from '../../store/account-store.js';
 import type { Queryable } from '../../store/db.js';
+import { deferWrite } from '../../store/history-store.js';
 import { applyAction, type ApplyOutcome } from './apply-action.js';
 import { authorizeSession } from './authorize-service.js';
 import { lockAccountSession, lockSession } from './locks.js';
@@ -30,7 +31,7 @@ export const CUSTOMER_APPROVED = 'customer_approved:';
  * Either the event is stored and applied, or neither is and the provider retries.
  */
 export async function ingestWebhook(ctx: AppContext, accountId: number, rawBody: string, headers: Record<string, string | string[] | undefined>, remote?: string): Promise<IngestResult> {
-  const row = await getEngineAccount(ctx.db, accountId);
+  const row = await getCachedEngineAccount(ctx, ctx.db, accountId);
   if (!row) {
     await reject(ctx, null, 'unknown account', remote);
     throw new PaymentsError('account_not_found', `No payment account ${accountId}; check the webhook URL configured at the provider`);
@@ -142,11 +143,13 @@ function paymentRefOf(a: GatewayEventAction): string | null {
   return 'paymentRef' in a ? a.paymentRef : null;
 }
 
+/** Records the event's result with the transaction's last statement (nothing reads it before COMMIT). */
 async function finish(tx: Queryable, id: string, result: string, detail: string | null, sessionId: number | null, paymentId: number | null): Promise<void> {
-  await tx.query(
-    `UPDATE gateway_events SET result = $2, detail = $3, session_id = $4, payment_id = $5, processed_at = now() WHERE id = $1`,
-    [id, result, detail, sessionId, paymentId],
-  );
+  await deferWrite(tx, (n) => ({
+    sql: `UPDATE gateway_events SET result = $${n + 1}, detail = $${n + 2}, session_id = $${n + 3}, payment_id = $${n + 4}, processed_at = now()
+           WHERE id = $${n}`,
+    params: [id, result, detail, sessionId, paymentId],
+  }));
 }
 
 async function reject(ctx: AppContext, accountId: number | null, reason: string, remote?: string): Promise<void> {
