@@ -82,6 +82,7 @@ export async function updateAdminAccount(ctx: AppContext, id: number, body: Upda
         lifetime, body.captureMethod ?? row.capture_method],
     );
   }).catch(uniqueToConflict(body.identifier ?? ''));
+  ctx.db.changes.announce(`account:${id}`); // this process's next request already sees the change
   // Which fields changed, never their values.
   ctx.log.info({ accountId: id, fields: Object.keys(body) }, 'payment account updated');
   return getAdminAccount(ctx, id);

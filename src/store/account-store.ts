@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.js';
 import type { AccountType, CaptureMethod, GatewayAccount } from '../gateways/gateway.js';
-import type { Queryable } from './db.js';
+import type { ChangeFeed, Queryable } from './db.js';
+import { FeedCache } from './feed-cache.js';
 
 export interface AccountRow {
   id: number;
@@ -44,6 +45,30 @@ export async function getEngineAccount(q: Queryable, id: number, sessionId?: num
     [id, sessionId ?? null],
   );
   return rows[0];
+}
+
+/**
+ * Engine account rows (no session reference) per database, kept exact by the change feed:
+ * migration 0012 announces every update or deletion of an account, so a webhook or a session
+ * creation reads the row from here instead of a round trip, and never a version older than
+ * the last committed change this process has heard of. Nothing is served while the feed is not
+ * live. Callers treat the row as read-only (it is shared).
+ */
+const engineAccounts = new WeakMap<ChangeFeed, FeedCache<number, AccountRow>>();
+
+export async function getCachedEngineAccount(ctx: AppContext, q: Queryable, id: number): Promise<AccountRow | undefined> {
+  const feed = ctx.db.changes;
+  let cache = engineAccounts.get(feed);
+  if (!cache) {
+    cache = new FeedCache<number, AccountRow>(feed, {
+      max: 1000,
+      ttlMs: 60_000,
+      serveWhenNotLive: false,
+      stale: (kind, changed, accountId) => kind === 'account' && (changed === '*' || Number(changed) === accountId),
+    });
+    engineAccounts.set(feed, cache);
+  }
+  return cache.get(id, () => getEngineAccount(q, id));
 }
 
 /**

@@ -40,6 +40,8 @@ export function createChangeFeed(options: ChangeFeedOptions): ChangeFeed & { clo
   let closed = false;
   let connection: FeedConnection | undefined;
   let pending: { token: string; resolve: () => void } | undefined;
+  /** Pings sent by caughtUp(), by token. */
+  const waiters = new Map<string, () => void>();
   let retryTimer: NodeJS.Timeout | undefined;
   let attempt = 0;
 
@@ -52,6 +54,8 @@ export function createChangeFeed(options: ChangeFeedOptions): ChangeFeed & { clo
     const wasLive = live;
     live = false;
     pending = undefined;
+    // A lost feed serves nothing, so whoever waits for it to catch up may go on.
+    for (const resolve of waiters.values()) resolve();
     const conn = connection;
     connection = undefined;
     if (conn) void conn.close().catch(() => {});
@@ -79,6 +83,7 @@ export function createChangeFeed(options: ChangeFeedOptions): ChangeFeed & { clo
           if (conn !== connection) return;
           if (payload.startsWith('ping:')) {
             if (pending?.token === payload) pending.resolve();
+            waiters.get(payload)?.();
             return;
           }
           emit(payload);
@@ -122,6 +127,20 @@ export function createChangeFeed(options: ChangeFeedOptions): ChangeFeed & { clo
     },
     announce(payload) {
       emit(payload);
+    },
+    async caughtUp() {
+      if (!live) return;
+      const token = `ping:${randomUUID()}`;
+      const heard = new Promise<void>((resolve) => {
+        waiters.set(token, resolve);
+        setTimeout(resolve, pingTimeoutMs).unref();
+      });
+      try {
+        await options.ping(token);
+        await heard;
+      } finally {
+        waiters.delete(token);
+      }
     },
     subscribe(fn) {
       subscribers.add(fn);

@@ -87,6 +87,12 @@ export interface ChangeFeed {
    * notification arrives a moment later): the request after a logout already sees it.
    */
   announce(payload: string): void;
+  /**
+   * Resolves once every change committed before the call has been heard (a ping sent now came
+   * back; notifications arrive in commit order), or at once when the feed is not live (nothing
+   * is cached then). For code that changes such rows by hand and reads them back at once.
+   */
+  caughtUp(): Promise<void>;
 }
 
 const RETRYABLE = new Set(['40001', '40P01']);

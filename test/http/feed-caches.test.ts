@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, usePostgres, type TestDatabase } from '../support/database.js';
-import { signIn } from '../support/fixtures.js';
+import { insertOrder, signIn } from '../support/fixtures.js';
 import { login, userClient } from '../support/login.js';
 import { startTender, type TestTender } from '../support/tender.js';
 
-// Login sessions known to be live are cached per process and dropped by the database's change
-// notifications (migration 0011, src/store/change-feed.ts). These tests show that the cache is
-// used, and that every way a session can end still ends it on the next request.
+// Login sessions known to be live and payment accounts are cached per process and dropped by the
+// database's change notifications (migrations 0011 and 0012, src/store/change-feed.ts). These tests
+// show that the caches are used, and that every way a session can end, or an account change,
+// is seen by the next request.
 
 const SESSIONS = '/api/content/users-auth-providers/marker/email/users/sessions';
 
@@ -144,5 +145,50 @@ describe.skipIf(!usePostgres)('live-session cache across two Tender processes on
     const other = await signIn(a, 'feed-back@example.com');
     const uncachedOther = await statementsOf(b, other.token);
     expect(await statementsOf(b, other.token)).toBe(uncachedOther - 1);
+  });
+});
+
+describe('account cache', () => {
+  let t: TestTender;
+  beforeAll(async () => {
+    t = await startTender();
+    await feedLive(t);
+  });
+  afterAll(() => t.close());
+
+  /** Creates a cash session for a new order; returns its lifetime in seconds and the statements it cost. */
+  async function cashSession(user: { userId: number; token: string }): Promise<{ lifetimeSec: number; statements: number }> {
+    const orderId = await insertOrder(t, user.userId, 1, 1);
+    const before = t.ctx.db.stats.statements;
+    const res = await userClient(t, user.token).post('/api/content/payments/sessions', { orderId, type: 'session' });
+    expect(res.status).toBe(200);
+    return { lifetimeSec: (Date.parse(res.body.expiresAt) - Date.parse(res.body.createdDate)) / 1000, statements: t.ctx.db.stats.statements - before };
+  }
+
+  it('reads an account once, and a change committed anywhere is seen by the next request', async () => {
+    const user = await signIn(t, 'accounts@example.com');
+    await cashSession(user); // the session and the app token are cached from here on
+    const first = await cashSession(user);
+    const second = await cashSession(user);
+    expect(second.statements).toBe(first.statements);
+    await t.ctx.db.query(`UPDATE payment_accounts SET session_lifetime_sec = 600 WHERE identifier = 'cash'`);
+    await t.ctx.db.changes.caughtUp();
+    const changed = await cashSession(user);
+    expect(changed.lifetimeSec).toBe(600);
+    expect(changed.statements).toBe(second.statements + 1); // read again, once
+    expect((await cashSession(user)).statements).toBe(second.statements);
+  });
+
+  it("an admin's change through the API is seen by the very next request", async () => {
+    const user = await signIn(t, 'accounts-admin@example.com');
+    const { rows } = await t.ctx.db.query<{ id: number }>(`SELECT id FROM payment_accounts WHERE identifier = 'cash'`);
+    await cashSession(user);
+    const res = await fetch(`${t.url}/api/admin/accounts/${rows[0]!.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ sessionLifetimeSec: 900 }),
+    });
+    expect(res.status).toBe(200);
+    expect((await cashSession(user)).lifetimeSec).toBe(900);
   });
 });

@@ -56,6 +56,7 @@ describe('payment lifecycle rules', () => {
 
   it('expires a session after its lifetime: it cannot be paid, and a new session replaces it', async () => {
     await t.ctx.db.query(`UPDATE payment_accounts SET session_lifetime_sec = 600 WHERE identifier = 'cash'`);
+    await t.ctx.db.changes.caughtUp(); // the process's cached account row is dropped
     try {
       const orderId = await insertOrder(t, user.userId, 1, 1);
       const call = api(t, user.token);
@@ -75,6 +76,7 @@ describe('payment lifecycle rules', () => {
       }
     } finally {
       await t.ctx.db.query(`UPDATE payment_accounts SET session_lifetime_sec = 2592000 WHERE identifier = 'cash'`);
+      await t.ctx.db.changes.caughtUp();
     }
   });
 
