@@ -5,7 +5,7 @@ import { DomainError } from '../domain/domain-error.js';
 import { PaymentsError } from '../errors.js';
 import type { GatewayAccount, OrderLine, SessionInput } from '../gateways/gateway.js';
 import { gatewayFor } from '../gateways/registry.js';
-import { getEngineAccount, toGatewayAccount } from '../store/account-store.js';
+import { getCachedEngineAccount, toGatewayAccount } from '../store/account-store.js';
 import type { Queryable } from '../store/db.js';
 import { appendHistory, type Actor } from '../store/history-store.js';
 import {
@@ -59,7 +59,7 @@ export async function createSession(ctx: AppContext, userId: number, input: Crea
         [order.id, input.accountId]);
       if (allowed.rowCount === 0) throw new PaymentsError('bad_request', `Order ${order.id}'s storage does not allow that payment account`);
     }
-    const accountRow = await getEngineAccount(tx, input.accountId ?? order.payment_account_id);
+    const accountRow = await getCachedEngineAccount(ctx, tx, input.accountId ?? order.payment_account_id);
     if (!accountRow) throw new PaymentsError('account_not_found', `Payment account of order ${order.id} no longer exists`);
     const account = toGatewayAccount(ctx, accountRow);
     const { collection, created } = await orderCollection(tx, order, userId);
@@ -219,17 +219,19 @@ async function orderCollection(tx: Queryable, order: OrderForPayment, userId: nu
 }
 
 export async function listUserSessions(ctx: AppContext, userId: number, offset: number, limit: number): Promise<{ items: PaymentSession[]; total: number }> {
+  // The count and the page in one statement; only the page's rows are joined to their payment
+  // (a window count over the join would join every session of the user). A page past the end
+  // is one row of nulls that still carries the total.
   const { rows } = await ctx.db.query<SessionRow & { total: number }>(
-    `${SESSION_SELECT.replace('SELECT s.*', 'SELECT s.*, (count(*) OVER ())::int AS total')}
-      WHERE s.user_id = $1 AND s.order_id IS NOT NULL ORDER BY s.id DESC LIMIT $2 OFFSET $3`,
+    `SELECT s.*, p.status AS payment_status, t.total
+       FROM (SELECT count(*)::int AS total FROM payment_sessions WHERE user_id = $1 AND order_id IS NOT NULL) t
+       LEFT JOIN LATERAL (SELECT * FROM payment_sessions WHERE user_id = $1 AND order_id IS NOT NULL ORDER BY id DESC LIMIT $2 OFFSET $3) s ON true
+       LEFT JOIN payments p ON p.id = s.payment_id
+      ORDER BY s.id DESC`,
     [userId, limit, offset],
   );
-  let total = rows[0]?.total ?? 0;
-  if (rows.length === 0 && offset > 0) {
-    const c = await ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM payment_sessions WHERE user_id = $1 AND order_id IS NOT NULL', [userId]);
-    total = c.rows[0]?.n ?? 0;
-  }
-  return { items: rows.map(sessionView), total };
+  const total = rows[0]?.total ?? 0;
+  return { items: rows.filter((r) => r.id !== null).map(sessionView), total };
 }
 
 export async function getUserSession(ctx: AppContext, userId: number, sessionId: number): Promise<PaymentSession> {

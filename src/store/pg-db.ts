@@ -2,11 +2,14 @@ import pg from 'pg';
 import type { Db, DbStats, Queryable, QueryResult, TransactionOptions } from './db.js';
 import { CHANGES_CHANNEL, CommitHooks, isRetryableTxError, isStalePlan, retryDelay } from './db.js';
 import { createChangeFeed } from './change-feed.js';
+import { parseTimestamptz } from './timestamp-parser.js';
 
 // int8 → bigint: amounts are bigint minor units and must never pass through a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => BigInt(v));
 // numeric stays a string (exact); only used by reports.
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v: string) => v);
+// timestamptz: read by position (connections run in UTC, below); see timestamp-parser.ts.
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, parseTimestamptz);
 
 export interface PgDbOptions {
   connectionString: string;
@@ -43,6 +46,8 @@ export function createPgDb(options: PgDbOptions): Db {
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'tender',
     idleTimeoutMillis: 30_000,
+    // Timestamps are stored as instants; UTC output is the form parseTimestamptz reads fastest.
+    options: '-c TimeZone=UTC',
   });
   // An idle client that loses its connection emits 'error' on the pool; without a listener
   // that would crash the process. The next checkout simply gets a fresh connection.

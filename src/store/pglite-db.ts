@@ -2,6 +2,7 @@ import { PGlite, types } from '@electric-sql/pglite';
 import type { Db, DbStats, Queryable, TransactionOptions } from './db.js';
 import { CHANGES_CHANNEL, CommitHooks, isRetryableTxError, retryDelay } from './db.js';
 import { createChangeFeed } from './change-feed.js';
+import { parseTimestamptz } from './timestamp-parser.js';
 
 export interface PgliteDbOptions {
   /** Directory for the data files; `undefined` keeps the database in memory. */
@@ -20,6 +21,7 @@ export async function createPgliteDb(options: PgliteDbOptions): Promise<Db> {
     parsers: {
       [types.INT8]: (v: string) => BigInt(v),
       [types.NUMERIC]: (v: string) => v,
+      [types.TIMESTAMPTZ]: parseTimestamptz,
     },
   });
   await pglite.waitReady;
