@@ -1,7 +1,7 @@
 import type { OrderLineInput } from '../contract/orders.js';
 import { MAX_STORABLE_AMOUNT, money, toMajorNumber, formatMajor } from '../domain/index.js';
 import { PaymentsError } from '../errors.js';
-import { findProducts } from '../store/catalog-store.js';
+import { findProducts, type CatalogProduct } from '../store/catalog-store.js';
 import type { Queryable } from '../store/db.js';
 import type { OrderLine } from '../store/order-store.js';
 
@@ -21,6 +21,11 @@ export interface PricedLines {
  * store or to send as an exact JSON number.
  */
 export async function priceLines(q: Queryable, requested: readonly OrderLineInput[]): Promise<PricedLines> {
+  return priceFromCatalog(requested, await findProducts(q, distinctProductIds(requested)));
+}
+
+/** The product ids of the lines; refuses (400) a product listed twice. */
+export function distinctProductIds(requested: readonly OrderLineInput[]): number[] {
   const seen = new Set<number>();
   for (const r of requested) {
     if (seen.has(r.productId)) {
@@ -32,7 +37,12 @@ export async function priceLines(q: Queryable, requested: readonly OrderLineInpu
     }
     seen.add(r.productId);
   }
-  const products = new Map((await findProducts(q, [...seen])).map((p) => [p.id, p]));
+  return [...seen];
+}
+
+/** priceLines over products already read (`found`: those of the lines that exist). */
+export function priceFromCatalog(requested: readonly OrderLineInput[], found: readonly CatalogProduct[]): PricedLines {
+  const products = new Map(found.map((p) => [p.id, p]));
   const lines: OrderLine[] = [];
   let currency = '';
   let firstProductId = 0;

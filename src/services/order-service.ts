@@ -1,12 +1,11 @@
 import type { CreateOrderBody, CreateOrderResponse, OrderEntity, OrdersPage, UpdateOrderBody } from '../contract/orders.js';
 import type { AppContext } from '../context.js';
 import { PaymentsError } from '../errors.js';
-import { findForm } from '../store/catalog-store.js';
 import type { Queryable } from '../store/db.js';
 import { appendHistory, type Actor } from '../store/history-store.js';
 import type { IdempotencyLink } from '../store/idempotency-link.js';
 import { findLivePayment } from '../store/order-payment-store.js';
-import { findStorageAccount, type StorageAccount, type StorageRow } from '../store/order-storage-store.js';
+import { findOrderInputs, type OrderInputs, type StorageAccount, type StorageRow } from '../store/order-storage-store.js';
 import {
   findOrderById,
   findOrderByIdempotencyKey,
@@ -22,7 +21,7 @@ import {
 import { assertSameRequest } from './idempotent-rerun.js';
 import { normalizeFormData } from './order-form-data.js';
 import { resetOrderPayment } from './order-payment-reset.js';
-import { checkExpectedCurrency, priceLines, refuseDiscounts, type PricedLines } from './order-pricing.js';
+import { checkExpectedCurrency, distinctProductIds, priceFromCatalog, refuseDiscounts, type PricedLines } from './order-pricing.js';
 import { requireStorage, type Page } from './order-storage-service.js';
 import { toCreateOrderResponse, toOrderEntity } from './order-views.js';
 
@@ -43,8 +42,15 @@ function orderNotFound(id: number): PaymentsError {
   return new PaymentsError('order_not_found', `Order ${id} not found`);
 }
 
+/** Everything an order body refers to, read in one round trip; storage_not_found without the storage. */
+async function readOrderInputs(q: Queryable, marker: string, body: OrderBody): Promise<OrderInputs> {
+  const inputs = await findOrderInputs(q, marker, body.paymentAccountIdentifier, distinctProductIds(body.products));
+  if (!inputs) throw new PaymentsError('storage_not_found', `Order storage '${marker}' not found`);
+  return inputs;
+}
+
 /** Checks everything an order body refers to against the storage and prices it from the catalog. */
-async function prepareOrder(tx: Queryable, storage: StorageRow, body: OrderBody): Promise<PreparedOrder> {
+function prepareOrder({ storage, form, account, products }: OrderInputs, body: OrderBody): PreparedOrder {
   if (storage.formIdentifier === null || body.formIdentifier !== storage.formIdentifier) {
     throw new PaymentsError(
       'validation_failed',
@@ -54,10 +60,8 @@ async function prepareOrder(tx: Queryable, storage: StorageRow, body: OrderBody)
       { field: 'formIdentifier' },
     );
   }
-  const form = await findForm(tx, storage.formIdentifier);
   if (!form) throw new PaymentsError('form_not_found', `Form '${storage.formIdentifier}' of storage '${storage.identifier}' does not exist`);
   const formData = normalizeFormData(body.formData, form);
-  const account = await findStorageAccount(tx, storage.id, body.paymentAccountIdentifier);
   if (!account) {
     const allowed = storage.accountIdentifiers.map((a) => `'${a}'`).join(', ') || 'none';
     throw new PaymentsError(
@@ -66,7 +70,7 @@ async function prepareOrder(tx: Queryable, storage: StorageRow, body: OrderBody)
       { field: 'paymentAccountIdentifier', allowed: storage.accountIdentifiers },
     );
   }
-  const priced = await priceLines(tx, body.products);
+  const priced = priceFromCatalog(body.products, products);
   checkExpectedCurrency(body.currency, priced);
   return { formIdentifier: storage.formIdentifier, formData, account, priced };
 }
@@ -93,14 +97,17 @@ export async function createOrder(
   link?: IdempotencyLink,
 ): Promise<CreateOrderResponse> {
   refuseDiscounts(body);
-  return ctx.db.transaction(async (tx) => {
-    const earlier = link && (await orderCreatedUnder(tx, link));
-    if (earlier) return earlier;
-    const storage = await requireStorage(tx, marker);
-    const p = await prepareOrder(tx, storage, body);
-    const status = storage.defaultStatus;
-    const order = await insertOrder(tx, {
-      storageId: storage.id,
+  // No explicit transaction: the reads take no locks (a transaction would give them nothing
+  // more), and the order and its history row are one INSERT statement, atomic on its own
+  // (order creation has no outbox event). Two round trips in all (docs/benchmarks.md).
+  const earlier = link && (await orderCreatedUnder(ctx.db, link));
+  if (earlier) return earlier;
+  const inputs = await readOrderInputs(ctx.db, marker, body);
+  const p = prepareOrder(inputs, body);
+  const order = await insertOrder(
+    ctx.db,
+    {
+      storageId: inputs.storage.id,
       userId,
       formIdentifier: p.formIdentifier,
       paymentAccountId: p.account.id,
@@ -108,23 +115,14 @@ export async function createOrder(
       lines: p.priced.lines,
       currency: p.priced.currency,
       total: p.priced.total,
-      statusIdentifier: status,
+      statusIdentifier: inputs.storage.defaultStatus,
       ...(link ? { idempotency: link } : {}),
-    });
-    // Nothing inserted: a concurrent run with this key committed its order meanwhile.
-    if (order === undefined) return (await orderCreatedUnder(tx, link!))!;
-    await appendHistory(tx, {
-      entity: 'order',
-      entityId: order.id,
-      action: 'created',
-      to: status,
-      amount: p.priced.total,
-      currency: p.priced.currency,
-      orderId: order.id,
-      actor: userActor(userId),
-    });
-    return toCreateOrderResponse(order);
-  });
+    },
+    userActor(userId),
+  );
+  // Nothing inserted: a concurrent run with this key committed its order meanwhile.
+  if (order === undefined) return (await orderCreatedUnder(ctx.db, link!))!;
+  return toCreateOrderResponse(order);
 }
 
 function sameLines(a: readonly OrderLine[], b: readonly OrderLine[]): boolean {
@@ -146,8 +144,8 @@ export async function updateOrder(
 ): Promise<CreateOrderResponse> {
   refuseDiscounts(body);
   return ctx.db.transaction(async (tx) => {
-    const storage = await requireStorage(tx, marker);
-    if (!(await lockUserOrder(tx, userId, orderId, storage.id))) throw orderNotFound(orderId);
+    const inputs = await readOrderInputs(tx, marker, body);
+    if (!(await lockUserOrder(tx, userId, orderId, inputs.storage.id))) throw orderNotFound(orderId);
     const before = (await findOrderById(tx, orderId))!;
     const live = await findLivePayment(tx, orderId);
     if (live) {
@@ -157,7 +155,7 @@ export async function updateOrder(
         { paymentId: live.id, paymentStatus: live.status },
       );
     }
-    const p = await prepareOrder(tx, storage, body);
+    const p = prepareOrder(inputs, body);
     const { lines, currency, total } = p.priced;
     await writeOrderChanges(tx, orderId, {
       formIdentifier: p.formIdentifier,

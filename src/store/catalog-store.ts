@@ -24,14 +24,32 @@ export interface CatalogForm {
   attributes: FormAttribute[];
 }
 
-interface ProductDbRow {
+export interface ProductDbRow {
   id: number;
   sku: string | null;
   title: string;
   localize_infos: Record<string, unknown>;
-  price: bigint;
+  /** bigint from a column; a decimal string when read through JSON (never a JSON number). */
+  price: bigint | string;
   currency: string;
   is_visible: boolean;
+}
+
+export function toCatalogProduct(r: ProductDbRow): CatalogProduct {
+  return {
+    id: r.id,
+    sku: r.sku,
+    title: r.title,
+    localizeInfos: r.localize_infos,
+    price: BigInt(r.price),
+    currency: r.currency.trim(),
+    isVisible: r.is_visible,
+  };
+}
+
+export function toCatalogForm(row: { identifier: string; type: string; attributes: unknown }): CatalogForm {
+  const attributes = Array.isArray(row.attributes) ? (row.attributes as FormAttribute[]) : [];
+  return { identifier: row.identifier, type: row.type, attributes };
 }
 
 /** The products with these ids that exist (visible or not); missing ids are simply absent. */
@@ -41,15 +59,7 @@ export async function findProducts(q: Queryable, ids: readonly number[]): Promis
     `SELECT id, sku, title, localize_infos, price, currency, is_visible FROM products WHERE id = ANY($1::int[])`,
     [ids],
   );
-  return rows.map((r) => ({
-    id: r.id,
-    sku: r.sku,
-    title: r.title,
-    localizeInfos: r.localize_infos,
-    price: BigInt(r.price),
-    currency: r.currency.trim(),
-    isVisible: r.is_visible,
-  }));
+  return rows.map(toCatalogProduct);
 }
 
 export async function findForm(q: Queryable, identifier: string): Promise<CatalogForm | undefined> {
@@ -57,8 +67,5 @@ export async function findForm(q: Queryable, identifier: string): Promise<Catalo
     'SELECT identifier, type, attributes FROM forms WHERE identifier = $1',
     [identifier],
   );
-  const row = rows[0];
-  if (!row) return undefined;
-  const attributes = Array.isArray(row.attributes) ? (row.attributes as FormAttribute[]) : [];
-  return { identifier: row.identifier, type: row.type, attributes };
+  return rows[0] ? toCatalogForm(rows[0]) : undefined;
 }

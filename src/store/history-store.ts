@@ -30,6 +30,22 @@ export interface HistoryEvent {
 
 const HISTORY_COLUMNS = 15;
 
+/**
+ * The history row of an order created in the same statement: an `INSERT … SELECT` over the
+ * `source` CTE (the inserted order's row), so the order and its history commit together without
+ * a transaction around them. Placeholders from `firstParam`. Only for writes that imply no
+ * outbox event (an order's creation has none: `eventsFor`, tested).
+ */
+export function orderCreatedHistory(source: string, actor: Actor, firstParam: number): { sql: string; params: unknown[] } {
+  return {
+    sql: `INSERT INTO payment_events (entity, entity_id, action, from_status, to_status, amount, currency, order_id, collection_id,
+            session_id, payment_id, actor_type, actor_id, gateway_ref, data)
+          SELECT 'order', id, 'created', NULL, status_identifier, total, currency, id, NULL, NULL, NULL, $${firstParam}, $${firstParam + 1}, NULL, NULL
+            FROM ${source}`,
+    params: [actor.type, actor.id ?? null],
+  };
+}
+
 /** A write rendered with its placeholders numbered from `firstParam`. */
 export type DeferredWrite = (firstParam: number) => { sql: string; params: unknown[] };
 

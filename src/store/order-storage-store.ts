@@ -1,3 +1,4 @@
+import { toCatalogForm, toCatalogProduct, type CatalogForm, type CatalogProduct, type ProductDbRow } from './catalog-store.js';
 import type { Queryable } from './db.js';
 
 export interface StorageRow {
@@ -73,6 +74,46 @@ export async function listStorages(q: Queryable, offset: number, limit: number):
 export async function findStorageByMarker(q: Queryable, marker: string): Promise<StorageRow | undefined> {
   const { rows } = await q.query<StorageDbRow>(`${STORAGE_SELECT} WHERE s.identifier = $1`, [marker]);
   return rows[0] ? toStorage(rows[0]) : undefined;
+}
+
+/** What an order body refers to, as one read: see findOrderInputs. */
+export interface OrderInputs {
+  storage: StorageRow;
+  /** The storage's order form, if it exists. */
+  form: CatalogForm | undefined;
+  /** The account of the body, if the storage allows it (and it is visible). */
+  account: StorageAccount | undefined;
+  /** The products of the body that exist (visible or not). */
+  products: CatalogProduct[];
+}
+
+/**
+ * The storage with this marker, its order form, the payment account `accountIdentifier` if the
+ * storage allows it, and the products `productIds`, in one round trip (createOrder and
+ * updateOrder read all four; docs/benchmarks.md). Undefined when the storage does not exist.
+ */
+export async function findOrderInputs(q: Queryable, marker: string, accountIdentifier: string, productIds: readonly number[]): Promise<OrderInputs | undefined> {
+  const { rows } = await q.query<StorageDbRow & { form: { identifier: string; type: string; attributes: unknown } | null; account: { id: number; identifier: string; localize_infos: Record<string, unknown> } | null; products: ProductDbRow[] }>(
+    `${STORAGE_SELECT.replace('FROM order_storages s', `,
+         (SELECT json_build_object('identifier', f.identifier, 'type', f.type, 'attributes', f.attributes)
+            FROM forms f WHERE f.identifier = s.form_identifier) AS form,
+         (SELECT json_build_object('id', a.id, 'identifier', a.identifier, 'localize_infos', a.localize_infos)
+            FROM order_storage_accounts sa JOIN payment_accounts a ON a.id = sa.account_id
+           WHERE sa.storage_id = s.id AND a.identifier = $2 AND a.is_visible) AS account,
+         (SELECT coalesce(json_agg(json_build_object('id', p.id, 'sku', p.sku, 'title', p.title, 'localize_infos', p.localize_infos,
+                                                     'price', p.price::text, 'currency', p.currency, 'is_visible', p.is_visible)), '[]')
+            FROM products p WHERE p.id = ANY($3::int[])) AS products
+    FROM order_storages s`)} WHERE s.identifier = $1`,
+    [marker, accountIdentifier, productIds],
+  );
+  const r = rows[0];
+  if (!r) return undefined;
+  return {
+    storage: toStorage(r),
+    form: r.form ? toCatalogForm(r.form) : undefined,
+    account: r.account ? { id: r.account.id, identifier: r.account.identifier, localizeInfos: r.account.localize_infos } : undefined,
+    products: r.products.map(toCatalogProduct),
+  };
 }
 
 /** The account with this identifier if the storage allows it (and it is visible). */

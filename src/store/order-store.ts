@@ -1,4 +1,5 @@
 import type { Queryable } from './db.js';
+import { orderCreatedHistory, type Actor } from './history-store.js';
 import type { IdempotencyLink, StoredIdempotencyLink } from './idempotency-link.js';
 
 /** One filled form field as stored in `orders.form_data`. */
@@ -164,14 +165,20 @@ export async function findOrderById(q: Queryable, orderId: number): Promise<Orde
  * Idempotency-Key already exists: a concurrent run of the same create committed it first
  * (`ON CONFLICT` waits for that transaction), so there is no unique violation to surface.
  */
-export async function insertOrder(q: Queryable, o: NewOrder): Promise<OrderRecord | undefined> {
+/**
+ * Inserts the order and its `created` history row in one statement (atomic without a
+ * transaction). Undefined when an order with the same Idempotency-Key exists already.
+ */
+export async function insertOrder(q: Queryable, o: NewOrder, actor: Actor): Promise<OrderRecord | undefined> {
+  const history = orderCreatedHistory('inserted', actor, 13);
   // The new order comes back as findOrderById reads it (a new order has no session: no payment_url).
   const { rows } = await q.query<OrderDbRow>(
     `WITH inserted AS (INSERT INTO orders (storage_id, user_id, form_identifier, payment_account_id, form_data, lines, currency, total, status_identifier,
                          idempotency_scope, idempotency_key, idempotency_request_hash)
      VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8::bigint, $9, $10, $11, $12)
      ON CONFLICT (idempotency_scope, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-     RETURNING *)
+     RETURNING *),
+     history AS (${history.sql})
      ${ORDER_SELECT.replace('FROM orders o', 'FROM inserted o')}`,
     [
       o.storageId,
@@ -186,6 +193,7 @@ export async function insertOrder(q: Queryable, o: NewOrder): Promise<OrderRecor
       o.idempotency?.scope ?? null,
       o.idempotency?.key ?? null,
       o.idempotency?.requestHash ?? null,
+      ...history.params,
     ],
   );
   return rows[0] ? toRecord(rows[0]) : undefined;
