@@ -90,6 +90,7 @@ export async function httpLoadRaw<C extends object>(opts: LoadOptions<C>): Promi
   const latencies = new Map<string, number[]>(opts.routes.map((r) => [r.name, []]));
   const non2xx = new Map<string, number>(opts.routes.map((r) => [r.name, 0]));
   const results: Record<string, number> = {};
+  let lastResponse = 0;
   const requests: RequestSpec<C & Timed>[] = opts.routes.map((route) => ({
     setupRequest: (_req, context) => {
       const r = route.build(context);
@@ -97,6 +98,7 @@ export async function httpLoadRaw<C extends object>(opts: LoadOptions<C>): Promi
       return { ...r, headers: r.headers ?? {} };
     },
     onResponse: (status, body, context) => {
+      lastResponse = performance.now();
       if (context.__t !== undefined) latencies.get(route.name)!.push(performance.now() - context.__t);
       if (status < 200 || status > 299) non2xx.set(route.name, non2xx.get(route.name)! + 1);
       const text = String(body);
@@ -114,6 +116,7 @@ export async function httpLoadRaw<C extends object>(opts: LoadOptions<C>): Promi
   const cpu0 = procCpuMs(opts.server.pid);
   const rss = sampleRss(() => procRss(opts.server.pid));
   const machine = machineCpu();
+  const started = performance.now();
   const run = autocannon<C & Timed>({
     url: opts.server.ready.url,
     connections: opts.connections,
@@ -125,6 +128,10 @@ export async function httpLoadRaw<C extends object>(opts: LoadOptions<C>): Promi
   const cap = opts.amount !== undefined ? setTimeout(() => run.stop(), opts.seconds * 1000) : undefined;
   const result = await run;
   clearTimeout(cap);
+  // With a fixed `amount`, autocannon notices that the last request is done on its next
+  // one-second tick, so its duration is rounded up to whole seconds (a run of 5.2 s of work
+  // reported 6.01 s): the window ends at the last response instead.
+  const seconds = opts.amount !== undefined && lastResponse > started ? (lastResponse - started) / 1000 : result.duration;
   const busy = machine();
   const peak = rss.stop();
   const cpu = procCpuMs(opts.server.pid) - cpu0;
@@ -133,7 +140,7 @@ export async function httpLoadRaw<C extends object>(opts: LoadOptions<C>): Promi
 
   return {
     connections: opts.connections,
-    seconds: result.duration,
+    seconds,
     ok: result['2xx'],
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
