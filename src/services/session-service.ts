@@ -20,7 +20,7 @@ import {
 } from '../store/payment-store.js';
 import { syncCollection } from './collection-sync.js';
 import { rememberRow } from './outbox.js';
-import { sessionView } from './session-views.js';
+import { SESSION_VIEW_COLUMNS, sessionView, type SessionViewRow } from './session-views.js';
 
 const PAID_STATUSES = new Set(['authorized', 'partially_authorized', 'partially_captured', 'completed', 'partially_refunded', 'refunded']);
 
@@ -218,12 +218,14 @@ async function orderCollection(tx: Queryable, order: OrderForPayment, userId: nu
   return { collection: existing, created: false };
 }
 
+const SESSION_LIST_COLUMNS = SESSION_VIEW_COLUMNS.map((c) => `s.${c}`).join(', ');
+
 export async function listUserSessions(ctx: AppContext, userId: number, offset: number, limit: number): Promise<{ items: PaymentSession[]; total: number }> {
   // The count and the page in one statement; only the page's rows are joined to their payment
   // (a window count over the join would join every session of the user). A page past the end
   // is one row of nulls that still carries the total.
-  const { rows } = await ctx.db.query<SessionRow & { total: number }>(
-    `SELECT s.*, p.status AS payment_status, t.total
+  const { rows } = await ctx.db.query<SessionViewRow & { total: number }>(
+    `SELECT ${SESSION_LIST_COLUMNS}, p.status AS payment_status, t.total
        FROM (SELECT count(*)::int AS total FROM payment_sessions WHERE user_id = $1 AND order_id IS NOT NULL) t
        LEFT JOIN LATERAL (SELECT * FROM payment_sessions WHERE user_id = $1 AND order_id IS NOT NULL ORDER BY id DESC LIMIT $2 OFFSET $3) s ON true
        LEFT JOIN payments p ON p.id = s.payment_id

@@ -38,7 +38,15 @@ export function sessionWireStatus(row: Pick<SessionRow, 'status' | 'payment_stat
   }
 }
 
-export function sessionView(row: SessionRow): PaymentSession {
+/** The columns sessionView reads (list queries select only these). */
+export const SESSION_VIEW_COLUMNS = [
+  'id', 'order_id', 'amount', 'currency', 'status', 'created_at', 'updated_at', 'type', 'account_id', 'payment_url',
+  'gateway_status', 'gateway_ref', 'expires_at', 'payment_id', 'client_secret',
+] as const;
+
+export type SessionViewRow = Pick<SessionRow, (typeof SESSION_VIEW_COLUMNS)[number] | 'payment_status'>;
+
+export function sessionView(row: SessionViewRow): PaymentSession {
   const view: PaymentSession = {
     id: row.id,
     // A session of a collection made without an order has no order id (never on the OneEntry
