@@ -21,6 +21,12 @@ export interface TenderConfig {
    * max_prepared_statements).
    */
   dbPreparedStatements: boolean;
+  /**
+   * LISTEN for change notifications on PostgreSQL (default on): the session, app-token and
+   * account caches depend on it. Off behind a pooler in transaction mode, which cannot carry
+   * LISTEN: then nothing is cached but app tokens (30 s) and the process does not keep trying.
+   */
+  dbListen: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): TenderConfig {
@@ -39,6 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TenderConfig {
     bodyLimit: intFrom(env.TENDER_BODY_LIMIT, 256 * 1024, 'TENDER_BODY_LIMIT'),
     dbPoolSize: intFrom(env.TENDER_DB_POOL, 10, 'TENDER_DB_POOL'),
     dbPreparedStatements: switchFrom(env.TENDER_DB_PREPARED, true, 'TENDER_DB_PREPARED'),
+    dbListen: switchFrom(env.TENDER_DB_LISTEN, true, 'TENDER_DB_LISTEN'),
   };
 }
 

@@ -11,7 +11,7 @@ import { createPgDb } from './store/pg-db.js';
 import { createPgliteDb } from './store/pglite-db.js';
 
 export async function openDb(config: TenderConfig): Promise<Db> {
-  if (config.databaseUrl) return createPgDb({ connectionString: config.databaseUrl, max: config.dbPoolSize, preparedStatements: config.dbPreparedStatements });
+  if (config.databaseUrl) return createPgDb({ connectionString: config.databaseUrl, max: config.dbPoolSize, preparedStatements: config.dbPreparedStatements, listen: config.dbListen });
   await mkdir(config.dataDir, { recursive: true });
   return createPgliteDb({ dataDir: join(config.dataDir, 'pgdata') });
 }

@@ -20,6 +20,8 @@ export interface ChangeFeedOptions {
   /** How long the ping may take to come back before the feed counts as not working. */
   pingTimeoutMs?: number;
   retryMs?: number;
+  /** Never listen: the feed stays not live (TENDER_DB_LISTEN=off). */
+  disabled?: boolean;
 }
 
 /**
@@ -121,7 +123,7 @@ export function createChangeFeed(options: ChangeFeedOptions): ChangeFeed & { clo
       return generation;
     },
     start() {
-      if (started || closed) return;
+      if (started || closed || options.disabled) return;
       started = true;
       void open();
     },

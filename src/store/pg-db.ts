@@ -17,6 +17,8 @@ export interface PgDbOptions {
   applicationName?: string;
   /** Named prepared statements (default true); see TenderConfig.dbPreparedStatements. */
   preparedStatements?: boolean;
+  /** LISTEN for change notifications (default true); see TenderConfig.dbListen. */
+  listen?: boolean;
 }
 
 /**
@@ -77,6 +79,7 @@ export function createPgDb(options: PgDbOptions): Db {
 
   // One connection outside the pool LISTENs for the changes other processes commit.
   const changes = createChangeFeed({
+    disabled: options.listen === false,
     async connect(handlers) {
       const client = new pg.Client({ connectionString: options.connectionString, application_name: `${options.applicationName ?? 'tender'}:listen`, keepAlive: true });
       client.on('notification', (m) => handlers.notify(m.payload ?? ''));

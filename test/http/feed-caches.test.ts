@@ -3,6 +3,8 @@ import { createTestDatabase, usePostgres, type TestDatabase } from '../support/d
 import { insertOrder, signIn } from '../support/fixtures.js';
 import { login, userClient } from '../support/login.js';
 import { startTender, type TestTender } from '../support/tender.js';
+import { loadConfig } from '../../src/config.js';
+import { openDb } from '../../src/runtime.js';
 
 // Login sessions known to be live and payment accounts are cached per process and dropped by the
 // database's change notifications (migrations 0011 and 0012, src/store/change-feed.ts). These tests
@@ -190,5 +192,32 @@ describe('account cache', () => {
     });
     expect(res.status).toBe(200);
     expect((await cashSession(user)).lifetimeSec).toBe(900);
+  });
+});
+
+describe.skipIf(!usePostgres)('TENDER_DB_LISTEN=off (PostgreSQL; for poolers that cannot carry LISTEN)', () => {
+  it('never listens, caches no login session, and ends a revoked one on the next request', async () => {
+    expect(loadConfig({ TENDER_DB_LISTEN: 'off' }).dbListen).toBe(false);
+    expect(loadConfig({}).dbListen).toBe(true);
+    expect(() => loadConfig({ TENDER_DB_LISTEN: 'sometimes' })).toThrow(/TENDER_DB_LISTEN/);
+    const database = await createTestDatabase();
+    // The database opened as `tender start` opens it with TENDER_DB_LISTEN=off.
+    const t = await startTender({ database: { ...database, open: () => openDb({ ...loadConfig({}), databaseUrl: database.databaseUrl, dbListen: false }) } });
+    try {
+      await statementsOf(t, (await signIn(t, 'warm-up@example.com')).token); // app tokens are still cached (30 s)
+      const user = await signIn(t, 'no-listen@example.com');
+      const first = await statementsOf(t, user.token);
+      expect(await statementsOf(t, user.token)).toBe(first); // asked the database again
+      expect(t.ctx.db.changes.live).toBe(false);
+      const { rows } = await t.ctx.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE '%:listen'`,
+      );
+      expect(rows[0]!.n).toBe(0);
+      await t.ctx.db.query('UPDATE user_sessions SET revoked_at = now() WHERE user_id = $1', [user.userId]);
+      expect((await userClient(t, user.token).get(SESSIONS)).status).toBe(401);
+    } finally {
+      await t.close();
+      await database.drop();
+    }
   });
 });
