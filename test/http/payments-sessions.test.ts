@@ -117,9 +117,19 @@ describe('payment sessions (custom cash account)', () => {
   it('lists accounts without secrets and pages sessions with a total', async () => {
     const accounts = (await (await call('/api/content/payments/accounts', alice)).json()) as Record<string, unknown>[];
     expect(accounts.map((a) => a.identifier)).toContain('cash');
-    const page = (await (await call('/api/content/payments/sessions/?offset=0&limit=2', alice)).json()) as { items: unknown[]; total: number };
+    const page = (await (await call('/api/content/payments/sessions/?offset=0&limit=2', alice)).json()) as { items: { id: number }[]; total: number };
     expect(page.items.length).toBe(2);
     expect(page.total).toBeGreaterThan(2);
+    // The list formats its timestamps in SQL, a single session from a Date: the same session reads
+    // the same either way (to the millisecond, from microsecond timestamps).
+    for (const item of page.items) {
+      const one = await (await call(`/api/content/payments/sessions/${item.id}`, alice)).json();
+      expect(item).toEqual(one);
+    }
+    const all = (await (await call(`/api/content/payments/sessions/?offset=0&limit=100`, alice)).json()) as { items: unknown[]; total: number };
+    expect(all.items.length).toBe(all.total);
+    const beyond = (await (await call(`/api/content/payments/sessions/?offset=${all.total + 5}&limit=10`, alice)).json()) as { items: unknown[]; total: number };
+    expect(beyond).toEqual({ items: [], total: all.total });
   });
 });
 
