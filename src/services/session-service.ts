@@ -20,7 +20,7 @@ import {
 } from '../store/payment-store.js';
 import { syncCollection } from './collection-sync.js';
 import { rememberRow } from './outbox.js';
-import { sessionView, sessionViewColumnsSql, type SessionViewRow } from './session-views.js';
+import { SESSION_VIEW_COLUMNS, sessionView, type SessionViewRow } from './session-views.js';
 
 const PAID_STATUSES = new Set(['authorized', 'partially_authorized', 'partially_captured', 'completed', 'partially_refunded', 'refunded']);
 
@@ -218,7 +218,7 @@ async function orderCollection(tx: Queryable, order: OrderForPayment, userId: nu
   return { collection: existing, created: false };
 }
 
-const SESSION_LIST_COLUMNS = sessionViewColumnsSql('s');
+const SESSION_LIST_COLUMNS = SESSION_VIEW_COLUMNS.map((c) => `s.${c}`).join(', ');
 
 export async function listUserSessions(ctx: AppContext, userId: number, offset: number, limit: number): Promise<{ items: PaymentSession[]; total: number }> {
   // The count and the page in one statement; only the page's rows are joined to their payment

@@ -44,26 +44,7 @@ export const SESSION_VIEW_COLUMNS = [
   'gateway_status', 'gateway_ref', 'expires_at', 'payment_id', 'client_secret',
 ] as const;
 
-/**
- * A row sessionView reads. Timestamps may come as the ISO-8601 text the wire shows (list queries
- * format them in SQL: no Date is made and turned back into text for each of 30 rows).
- */
-export type SessionViewRow = Omit<Pick<SessionRow, (typeof SESSION_VIEW_COLUMNS)[number] | 'payment_status'>, 'created_at' | 'updated_at' | 'expires_at'> & {
-  created_at: Date | string;
-  updated_at: Date | string;
-  expires_at: Date | string | null;
-};
-
-/** SQL for the view's columns of `payment_sessions` aliased `alias`, timestamps as wire text. */
-export function sessionViewColumnsSql(alias: string): string {
-  return SESSION_VIEW_COLUMNS.map((c) =>
-    c.endsWith('_at') ? `to_char(${alias}.${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${c}` : `${alias}.${c}`,
-  ).join(', ');
-}
-
-function iso(d: Date | string): string {
-  return typeof d === 'string' ? d : d.toISOString();
-}
+export type SessionViewRow = Pick<SessionRow, (typeof SESSION_VIEW_COLUMNS)[number] | 'payment_status'>;
 
 export function sessionView(row: SessionViewRow): PaymentSession {
   const view: PaymentSession = {
@@ -75,14 +56,14 @@ export function sessionView(row: SessionViewRow): PaymentSession {
     amountMinor: Number(row.amount),
     currency: row.currency,
     status: sessionWireStatus(row),
-    createdDate: iso(row.created_at),
-    updatedDate: iso(row.updated_at),
+    createdDate: row.created_at.toISOString(),
+    updatedDate: row.updated_at.toISOString(),
     type: row.type,
     paymentAccountId: row.account_id,
     paymentUrl: row.payment_url,
     gatewayStatus: row.gateway_status,
     sessionId: row.gateway_ref,
-    expiresAt: row.expires_at === null ? null : iso(row.expires_at),
+    expiresAt: row.expires_at ? row.expires_at.toISOString() : null,
     paymentId: row.payment_id,
   };
   // Optional, never null (contract §5): leave the key out when there is no secret.
