@@ -120,8 +120,8 @@ describe('payment sessions (custom cash account)', () => {
     const page = (await (await call('/api/content/payments/sessions/?offset=0&limit=2', alice)).json()) as { items: { id: number }[]; total: number };
     expect(page.items.length).toBe(2);
     expect(page.total).toBeGreaterThan(2);
-    // The list formats its timestamps in SQL, a single session from a Date: the same session reads
-    // the same either way (to the millisecond, from microsecond timestamps).
+    // The list (its own query and column list) and the single-session route answer the same
+    // session identically, timestamps included (to the millisecond, from microsecond values).
     for (const item of page.items) {
       const one = await (await call(`/api/content/payments/sessions/${item.id}`, alice)).json();
       expect(item).toEqual(one);
