@@ -61,11 +61,3 @@ export async function findProducts(q: Queryable, ids: readonly number[]): Promis
   );
   return rows.map(toCatalogProduct);
 }
-
-export async function findForm(q: Queryable, identifier: string): Promise<CatalogForm | undefined> {
-  const { rows } = await q.query<{ identifier: string; type: string; attributes: unknown }>(
-    'SELECT identifier, type, attributes FROM forms WHERE identifier = $1',
-    [identifier],
-  );
-  return rows[0] ? toCatalogForm(rows[0]) : undefined;
-}

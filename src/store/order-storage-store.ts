@@ -116,17 +116,6 @@ export async function findOrderInputs(q: Queryable, marker: string, accountIdent
   };
 }
 
-/** The account with this identifier if the storage allows it (and it is visible). */
-export async function findStorageAccount(q: Queryable, storageId: number, identifier: string): Promise<StorageAccount | undefined> {
-  const { rows } = await q.query<{ id: number; identifier: string; localize_infos: Record<string, unknown> }>(
-    `SELECT a.id, a.identifier, a.localize_infos FROM order_storage_accounts sa JOIN payment_accounts a ON a.id = sa.account_id
-      WHERE sa.storage_id = $1 AND a.identifier = $2 AND a.is_visible`,
-    [storageId, identifier],
-  );
-  const r = rows[0];
-  return r ? { id: r.id, identifier: r.identifier, localizeInfos: r.localize_infos } : undefined;
-}
-
 export async function listOrderStatuses(q: Queryable, storageId: number, offset: number, limit: number): Promise<OrderStatusRow[]> {
   const { rows } = await q.query<{
     id: number;
