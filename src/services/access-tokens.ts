@@ -74,7 +74,8 @@ function liveSessionCache(feed: ChangeFeed): FeedCache<number, number> {
 /**
  * Verifies the signature and expiry, then that the login session is still live (in the
  * database, or in the cache the database's change notifications keep exact): a revoked session
- * answers 401 on every Tender process at once.
+ * answers 401 on the process that revoked it at once, and on every other one as soon as the
+ * notification arrives (milliseconds; test/http/feed-caches.test.ts).
  */
 export async function authenticateAccessToken(ctx: AppContext, token: string): Promise<UserPrincipal> {
   const state = keyState(ctx);
