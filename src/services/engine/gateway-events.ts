@@ -9,7 +9,7 @@ import type { Queryable } from '../../store/db.js';
 import { deferWrite } from '../../store/history-store.js';
 import { applyAction, type ApplyOutcome } from './apply-action.js';
 import { authorizeSession } from './authorize-service.js';
-import { lockAccountSession, lockSession } from './locks.js';
+import { lockAccountSession, lockSession, type WriteAfterLock } from './locks.js';
 
 export interface IngestResult {
   sessionId?: number;
@@ -64,12 +64,25 @@ export async function ingestWebhook(ctx: AppContext, accountId: number, rawBody:
 export async function applyEvent(ctx: AppContext, accountId: number, event: GatewayEvent, source: 'webhook' | 'retrieve' | 'direct', payload: unknown): Promise<IngestResult> {
   try {
     return await ctx.db.transaction(async (tx) => {
-      const inserted = await tx.query<{ id: string }>(
-        `INSERT INTO gateway_events (account_id, provider_event_id, type, source, result, payload)
-         VALUES ($1, $2, $3, $4, 'received', $5) ON CONFLICT (account_id, provider_event_id) DO NOTHING RETURNING id`,
-        [accountId, event.id, event.type, source, payload],
-      );
-      let rowId = inserted.rows[0]?.id;
+      // The session the event names is locked first; the event is then recorded under its
+      // provider id (the unique key deduplicates concurrent and repeated deliveries: a second
+      // delivery waits on the lock, then finds the first one's row) in the statement that reads
+      // the session's live payment. An event that names no session of this account is recorded
+      // first and placed by the provider's references.
+      const record: WriteAfterLock = (n) => ({
+        sql: `INSERT INTO gateway_events (account_id, provider_event_id, type, source, result, payload)
+              VALUES ($${n}, $${n + 1}, $${n + 2}, $${n + 3}, 'received', $${n + 4})
+              ON CONFLICT (account_id, provider_event_id) DO NOTHING RETURNING id`,
+        params: [accountId, event.id, event.type, source, payload],
+      });
+      const named = event.tenderSessionId;
+      let target = named && Number.isSafeInteger(named) && named > 0 && named <= MAX_ID ? await lockAccountSession(tx, named, accountId, record) : undefined;
+      let rowId: string | undefined;
+      if (target) rowId = target.insertedId;
+      else {
+        const w = record(1);
+        rowId = (await tx.query<{ id: string }>(w.sql, w.params)).rows[0]?.id;
+      }
       if (!rowId) {
         // Seen before. Re-apply only if the earlier attempt failed (recorded as `error`).
         const retry = await tx.query<{ id: string }>(
@@ -79,10 +92,6 @@ export async function applyEvent(ctx: AppContext, accountId: number, event: Gate
         rowId = retry.rows[0]?.id;
         if (!rowId) return { eventId: event.id, result: 'duplicate' as const };
       }
-      // The session the event names, locked in the same statement that finds it; else found by the
-      // provider's references.
-      const named = event.tenderSessionId;
-      let target = named && Number.isSafeInteger(named) && named > 0 && named <= MAX_ID ? await lockAccountSession(tx, named, accountId) : undefined;
       const sessionId = target?.session.id ?? (await findSession(tx, accountId, event));
       if (sessionId === undefined) {
         if (MONEY_MOVES.has(event.action.kind)) {

@@ -66,18 +66,32 @@ export interface LockedSession {
   payment: PaymentRow | undefined;
 }
 
+/**
+ * An `INSERT … RETURNING id` to run once the locks are held, in the statement that reads the live
+ * payment (no round trip of its own), its placeholders numbered from `firstParam`.
+ */
+export type WriteAfterLock = (firstParam: number) => { sql: string; params: unknown[] };
+
 export async function lockSession(tx: Queryable, sessionId: number): Promise<LockedSession> {
   const locked = await lockSessionRows(tx, sessionId, null);
   if (!locked) throw new PaymentsError('session_not_found', `Payment session ${sessionId} not found`);
   return locked;
 }
 
-/** lockSession for a session of this payment account; undefined when there is none. */
-export async function lockAccountSession(tx: Queryable, sessionId: number, accountId: number): Promise<LockedSession | undefined> {
-  return lockSessionRows(tx, sessionId, accountId);
+/**
+ * lockSession for a session of this payment account; undefined when there is none. `insert`, when
+ * given, runs after the locks are held, and `insertedId` is the id it returned (undefined: it
+ * inserted nothing, e.g. ON CONFLICT DO NOTHING).
+ */
+export async function lockAccountSession(
+  tx: Queryable, sessionId: number, accountId: number, insert?: WriteAfterLock,
+): Promise<(LockedSession & { insertedId?: string }) | undefined> {
+  return lockSessionRows(tx, sessionId, accountId, insert);
 }
 
-async function lockSessionRows(tx: Queryable, sessionId: number, accountId: number | null): Promise<LockedSession | undefined> {
+async function lockSessionRows(
+  tx: Queryable, sessionId: number, accountId: number | null, insert?: WriteAfterLock,
+): Promise<(LockedSession & { insertedId?: string }) | undefined> {
   const { rows } = await tx.query<Record<string, unknown>>(
     `SELECT ${ORDER_LOCK('s')}, ${prefixed('c', COLLECTION_COLUMNS, 'lc__')}, s.*
        FROM payment_collections c JOIN payment_sessions s ON s.collection_id = c.id
@@ -88,13 +102,25 @@ async function lockSessionRows(tx: Queryable, sessionId: number, accountId: numb
   const row = rows[0];
   if (!row) return undefined;
   const collection = unprefix<CollectionRow>(row, COLLECTION_COLUMNS, 'lc__');
-  const session = without(row, ['lc__', 'lo__']);
+  const session = without(row, ['lc__', 'lo__']) as unknown as SessionRow;
   // Read in its own statement, after the locks are held: rows of a table the locking statement
   // does not lock come from that statement's snapshot, taken before it waited — a payment that
   // the previous lock holder inserted would be missing.
-  const live = await tx.query<PaymentRow>(
-    `SELECT * FROM payments WHERE session_id = $1 AND status <> 'failed' ORDER BY id DESC LIMIT 1`, [sessionId]);
-  return { collection, session: session as unknown as SessionRow, payment: live.rows[0] };
+  const LIVE = `SELECT * FROM payments WHERE session_id = $1 AND status <> 'failed' ORDER BY id DESC LIMIT 1`;
+  if (!insert) {
+    const live = await tx.query<PaymentRow>(LIVE, [sessionId]);
+    return { collection, session, payment: live.rows[0] };
+  }
+  const w = insert(2);
+  const { rows: out } = await tx.query<Record<string, unknown>>(
+    `WITH inserted AS (${w.sql})
+     SELECT (SELECT id FROM inserted) AS li__inserted_id, p.* FROM (SELECT 1) one LEFT JOIN LATERAL (${LIVE}) p ON true`,
+    [sessionId, ...w.params],
+  );
+  const r = out[0]!;
+  const insertedId = r.li__inserted_id === null ? undefined : String(r.li__inserted_id);
+  const payment = r.id === null ? undefined : (without(r, ['li__']) as unknown as PaymentRow);
+  return { collection, session, payment, insertedId };
 }
 
 export interface LockedPayment {
