@@ -1,6 +1,6 @@
 import fastJson from 'fast-json-stringify';
 
-const SCALAR_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array']);
+const SINGLE_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array']);
 
 /**
  * The response schema as the serializer should see it: every `anyOf: [T, null]` with a single
@@ -22,7 +22,7 @@ export function nullableAsTypeList(schema: unknown): unknown {
   const nullIndex = branches.findIndex((b) => isPlainNull(b));
   if (nullIndex === -1) return out;
   const other = branches[1 - nullIndex] as Record<string, unknown>;
-  if (typeof other.type !== 'string' || !SCALAR_TYPES.has(other.type) || 'anyOf' in other || 'oneOf' in other || 'allOf' in other || '$ref' in other) return out;
+  if (typeof other.type !== 'string' || !SINGLE_TYPES.has(other.type) || 'anyOf' in other || 'oneOf' in other || 'allOf' in other || '$ref' in other) return out;
   const { anyOf: _dropped, ...siblings } = out;
   return { ...other, ...siblings, type: [other.type, 'null'] };
 }

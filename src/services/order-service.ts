@@ -3,12 +3,11 @@ import type { AppContext } from '../context.js';
 import { PaymentsError } from '../errors.js';
 import type { Queryable } from '../store/db.js';
 import { appendHistory, type Actor } from '../store/history-store.js';
-import type { IdempotencyLink } from '../store/idempotency-link.js';
+import { findCreatedUnderKey, type IdempotencyLink } from '../store/idempotency-link.js';
 import { findLivePayment } from '../store/order-payment-store.js';
 import { findOrderInputs, type OrderInputs, type StorageAccount, type StorageRow } from '../store/order-storage-store.js';
 import {
   findOrderById,
-  findOrderByIdempotencyKey,
   findUserOrder,
   insertOrder,
   listUserOrders,
@@ -77,7 +76,7 @@ function prepareOrder({ storage, form, account, products }: OrderInputs, body: O
 
 /** The answer of the earlier run of this create, if an order was already made under the key. */
 async function orderCreatedUnder(tx: Queryable, link: IdempotencyLink): Promise<CreateOrderResponse | undefined> {
-  const prior = await findOrderByIdempotencyKey(tx, link.scope, link.key);
+  const prior = await findCreatedUnderKey(tx, 'orders', link.scope, link.key);
   if (!prior) return undefined;
   assertSameRequest(link, prior);
   return toCreateOrderResponse((await findOrderById(tx, prior.id))!);

@@ -5,13 +5,12 @@ import { assertRefundRequestTransition, REFUND_REQUEST_INITIAL_STATUS } from '..
 import { PaymentsError } from '../errors.js';
 import { isUniqueViolation, type Queryable } from '../store/db.js';
 import { appendHistory } from '../store/history-store.js';
-import type { IdempotencyLink } from '../store/idempotency-link.js';
+import { findCreatedUnderKey, type IdempotencyLink } from '../store/idempotency-link.js';
 import { refundableMoney } from '../store/order-payment-store.js';
 import { findOrderById, lockUserOrder, type OrderLine, type OrderRecord } from '../store/order-store.js';
 import {
   findOrderRefundRequests,
   findRefundOfRequest,
-  findRefundRequestByIdempotencyKey,
   insertRefundRequest,
   listOrderRefundRequests,
   ONE_OPEN_PER_ORDER,
@@ -168,7 +167,7 @@ export async function createRefundRequest(
 
 /** `true` when a request was already made under the key (and the key came with the same request). */
 async function requestCreatedUnder(tx: Queryable, link: IdempotencyLink): Promise<boolean> {
-  const prior = await findRefundRequestByIdempotencyKey(tx, link.scope, link.key);
+  const prior = await findCreatedUnderKey(tx, 'refund_requests', link.scope, link.key);
   if (!prior) return false;
   assertSameRequest(link, prior);
   return true;

@@ -1,6 +1,6 @@
 import type { Queryable } from './db.js';
 import { orderCreatedHistory, type Actor } from './history-store.js';
-import type { IdempotencyLink, StoredIdempotencyLink } from './idempotency-link.js';
+import type { IdempotencyLink } from './idempotency-link.js';
 
 /** One filled form field as stored in `orders.form_data`. */
 export interface StoredFormField {
@@ -161,13 +161,10 @@ export async function findOrderById(q: Queryable, orderId: number): Promise<Orde
 }
 
 /**
- * Inserts the order and returns it, or `undefined` when an order with the same
+ * Inserts the order and its `created` history row in one statement (atomic without a
+ * transaction) and returns the order, or `undefined` when an order with the same
  * Idempotency-Key already exists: a concurrent run of the same create committed it first
  * (`ON CONFLICT` waits for that transaction), so there is no unique violation to surface.
- */
-/**
- * Inserts the order and its `created` history row in one statement (atomic without a
- * transaction). Undefined when an order with the same Idempotency-Key exists already.
  */
 export async function insertOrder(q: Queryable, o: NewOrder, actor: Actor): Promise<OrderRecord | undefined> {
   const history = orderCreatedHistory('inserted', actor, 13);
@@ -197,15 +194,6 @@ export async function insertOrder(q: Queryable, o: NewOrder, actor: Actor): Prom
     ],
   );
   return rows[0] ? toRecord(rows[0]) : undefined;
-}
-
-/** The order created under this Idempotency-Key (scope and key), if any. */
-export async function findOrderByIdempotencyKey(q: Queryable, scope: string, key: string): Promise<StoredIdempotencyLink | undefined> {
-  const { rows } = await q.query<{ id: number; idempotency_request_hash: string }>(
-    'SELECT id, idempotency_request_hash FROM orders WHERE idempotency_scope = $1 AND idempotency_key = $2',
-    [scope, key],
-  );
-  return rows[0] ? { id: rows[0].id, requestHash: rows[0].idempotency_request_hash } : undefined;
 }
 
 export async function updateOrder(q: Queryable, orderId: number, c: OrderChanges): Promise<void> {

@@ -1,6 +1,6 @@
 import type { RefundRequestStatus } from '../domain/refund-request-status.js';
 import type { Queryable } from './db.js';
-import type { IdempotencyLink, StoredIdempotencyLink } from './idempotency-link.js';
+import type { IdempotencyLink } from './idempotency-link.js';
 
 /** `{"<productId>": {quantity}}`, as OneEntry carries refund request products. */
 export type RefundProducts = Record<string, { quantity: number }>;
@@ -83,15 +83,6 @@ export async function insertRefundRequest(q: Queryable, r: NewRefundRequest): Pr
       r.idempotency?.scope ?? null, r.idempotency?.key ?? null, r.idempotency?.requestHash ?? null],
   );
   return rows[0] ? toRecord(rows[0]) : undefined;
-}
-
-/** The refund request created under this Idempotency-Key (scope and key), if any. */
-export async function findRefundRequestByIdempotencyKey(q: Queryable, scope: string, key: string): Promise<StoredIdempotencyLink | undefined> {
-  const { rows } = await q.query<{ id: number; idempotency_request_hash: string }>(
-    'SELECT id, idempotency_request_hash FROM refund_requests WHERE idempotency_scope = $1 AND idempotency_key = $2',
-    [scope, key],
-  );
-  return rows[0] ? { id: rows[0].id, requestHash: rows[0].idempotency_request_hash } : undefined;
 }
 
 export async function listOrderRefundRequests(q: Queryable, orderId: number): Promise<RefundRequestRecord[]> {
