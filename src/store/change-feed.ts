@@ -108,6 +108,9 @@ export function createChangeFeed(options: ChangeFeedOptions): ChangeFeed & { clo
       if (!(await back) || conn !== connection) throw new Error('the change feed did not hear its own ping');
       pending = undefined;
       live = true;
+      // A value read before the feed was live may predate a change nobody heard: caches must not
+      // keep what they loaded across this moment.
+      generation++;
       attempt = 0;
     } catch {
       if (conn && conn !== connection) await conn.close().catch(() => {});

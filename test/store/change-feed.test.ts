@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createChangeFeed, type FeedHandlers } from '../../src/store/change-feed.js';
 import { FeedCache } from '../../src/store/feed-cache.js';
 import { useTestDatabase } from '../support/database.js';
 
@@ -99,5 +100,40 @@ describe('change feed', () => {
       return 1;
     });
     expect(reloaded).toBe(true);
+  });
+});
+
+describe('change feed going live', () => {
+  it('a value read while the feed was not yet live is returned but not kept', async () => {
+    // A driver whose LISTEN connection answers the feed's ping only when the test says so.
+    let handlers: FeedHandlers | undefined;
+    let answerPing: (() => void) | undefined;
+    const feed = createChangeFeed({
+      async connect(h) {
+        handlers = h;
+        return { close: async () => {} };
+      },
+      async ping(payload) {
+        answerPing = () => handlers!.notify(payload);
+      },
+    });
+    try {
+      const cache = new FeedCache<number, string>(feed, { max: 10, ttlMs: 60_000, serveWhenNotLive: false, stale: () => false });
+      let loads = 0;
+      // The read starts before the feed is live (a change committed now would never be heard) …
+      expect(await cache.get(1, async () => {
+        loads++;
+        while (!answerPing) await new Promise((r) => setTimeout(r, 1));
+        answerPing(); // … and the feed goes live before it returns.
+        await new Promise((r) => setTimeout(r, 5));
+        expect(feed.live).toBe(true);
+        return 'read before live';
+      })).toBe('read before live');
+      expect(await cache.get(1, async () => ++loads && 'read while live')).toBe('read while live');
+      expect(await cache.get(1, async () => ++loads && 'never')).toBe('read while live');
+      expect(loads).toBe(2);
+    } finally {
+      await feed.close();
+    }
   });
 });
