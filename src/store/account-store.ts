@@ -104,7 +104,8 @@ export function toGatewayAccount(ctx: AppContext, row: AccountRow): GatewayAccou
     sessionLifetimeSec: row.session_lifetime_sec,
     successUrl: row.success_url,
     cancelUrl: row.cancel_url,
-    settings: row.test_mode ? { ...row.settings, ...row.test_settings } : row.settings,
+    // Copies: the row may be the process's cached one (getCachedEngineAccount), shared by requests.
+    settings: row.test_mode ? { ...row.settings, ...row.test_settings } : { ...row.settings },
     secrets: sealed ? { ...openSecrets(ctx, sealed) } : {},
   };
 }
