@@ -7,6 +7,8 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    // The engine checks the rows it holds against the database (src/services/collection-rows.ts).
+    env: { TENDER_SELF_CHECK: '1' },
     include: ['test/reliability/**/*.test.ts'],
     testTimeout: 300_000,
     hookTimeout: 180_000,

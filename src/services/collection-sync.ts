@@ -4,6 +4,7 @@ import { appendHistory, type Actor } from '../store/history-store.js';
 import type { PaymentStatus } from '../domain/payment-status.js';
 import type { SessionStatus } from '../domain/session-status.js';
 import type { CollectionRow } from '../store/payment-store.js';
+import { heldChildRows, selfCheck } from './collection-rows.js';
 
 const LIVE = new Set(['requires_action', 'authorized', 'partially_captured', 'captured', 'partially_refunded', 'refunded']);
 
@@ -14,7 +15,7 @@ const LIVE = new Set(['requires_action', 'authorized', 'partially_captured', 'ca
  * order's status can never disagree with its payment's: both commit or neither does.
  */
 export async function syncCollection(tx: Queryable, collection: CollectionRow, actor: Actor, known?: KnownRows): Promise<CollectionStatus> {
-  const { sessions, payments } = known ?? (await readRows(tx, collection.id));
+  const { sessions, payments } = known ?? (await heldRows(tx, collection.id)) ?? (await readRows(tx, collection.id));
   const status = deriveCollectionStatus({
     amount: collection.amount,
     canceled: collection.canceled_at !== null,
@@ -70,6 +71,24 @@ const COLLECTION_SET = 'status = $2, authorized_amount = $3, captured_amount = $
 export interface KnownRows {
   sessions: { status: SessionStatus }[];
   payments: { status: PaymentStatus; authorized_amount: bigint; captured_amount: bigint; refunded_amount: bigint }[];
+}
+
+/**
+ * The rows this transaction holds for the collection (src/services/collection-rows.ts), checked
+ * against the database when the self-check is on; undefined when it holds none.
+ */
+async function heldRows(tx: Queryable, collectionId: number): Promise<KnownRows | undefined> {
+  const rows = heldChildRows(tx, collectionId);
+  if (!rows || !selfCheck) return rows;
+  const read = await readRows(tx, collectionId);
+  const key = (k: KnownRows) => JSON.stringify({
+    s: k.sessions.map((s) => s.status).sort(),
+    p: k.payments.map((p) => `${p.status}/${p.authorized_amount}/${p.captured_amount}/${p.refunded_amount}`).sort(),
+  });
+  if (key(rows) !== key(read)) {
+    throw new Error(`self-check: the held rows of collection ${collectionId} differ from the database: held ${key(rows)}, stored ${key(read)}`);
+  }
+  return rows;
 }
 
 /** Sessions and payments of the collection in one round trip (docs/benchmarks.md). */

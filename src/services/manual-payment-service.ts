@@ -6,6 +6,7 @@ import { appendHistory, type Actor } from '../store/history-store.js';
 import { getSession, lockCollection, type PaymentRow, type SessionRow } from '../store/payment-store.js';
 import { recordCaptureAtAuthorization } from './engine/apply-action.js';
 import { syncCollection } from './collection-sync.js';
+import { notePayment } from './collection-rows.js';
 import { rememberRow } from './outbox.js';
 import { moveSession } from './session-service.js';
 import { sessionView } from './session-views.js';
@@ -48,6 +49,7 @@ export async function receiveManualPayment(ctx: AppContext, sessionId: number, i
         state.authorized, state.captured, state.status, input.reference ?? null],
     );
     const paymentId = rows[0]!.id;
+    notePayment(tx, rows[0]!);
     await tx.query('UPDATE payment_sessions SET payment_id = $2 WHERE id = $1', [session.id, paymentId]);
     rememberRow(tx, 'payment_session', session.id, undefined);
     await moveSession(tx, session, 'authorized', actor, { received: true }, 'completed');

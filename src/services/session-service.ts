@@ -19,6 +19,7 @@ import {
   type SessionRow,
 } from '../store/payment-store.js';
 import { syncCollection } from './collection-sync.js';
+import { noteSession } from './collection-rows.js';
 import { rememberRow } from './outbox.js';
 import { SESSION_VIEW_COLUMNS, sessionView, type SessionViewRow } from './session-views.js';
 
@@ -95,6 +96,7 @@ export async function createSession(ctx: AppContext, userId: number, input: Crea
         input.automaticTaxEnabled ?? false, account.successUrl, account.cancelUrl, expiresAt, now],
     );
     let session = rows[0]!;
+    noteSession(tx, session.collection_id, session.id, session.status);
     const gateway = gatewayFor(account.type);
     if (gateway.localInitiate) {
       // Provider idempotency keys are per account, so they are derived from our session id,
@@ -168,6 +170,7 @@ export async function moveSession(tx: Queryable, s: SessionRow, to: SessionStatu
     [s.id, to, gatewayStatus ?? null, paymentId ?? null],
   );
   rememberRow(tx, 'payment_session', s.id, undefined);
+  noteSession(tx, s.collection_id, s.id, to);
   if (paymentId !== undefined) s.payment_id = paymentId;
   await appendHistory(tx, {
     entity: 'session', entityId: s.id, action: 'status_changed', from: s.status, to, amount: s.amount, currency: s.currency,

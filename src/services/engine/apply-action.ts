@@ -8,6 +8,7 @@ import { appendHistory, type Actor } from '../../store/history-store.js';
 import type { CollectionRow, PaymentRow, SessionRow } from '../../store/payment-store.js';
 import { syncCollection } from '../collection-sync.js';
 import { moveSession } from '../session-service.js';
+import { notePayment } from '../collection-rows.js';
 import { rememberRow } from '../outbox.js';
 import { ACCOUNT_TYPE, savePayment, stateOf } from './payment-writes.js';
 
@@ -126,6 +127,7 @@ async function insertPayment(tx: Queryable, s: SessionRow, status: string, autho
   );
   const p = rows[0]!;
   rememberRow(tx, 'payment', p.id, rows[0]);
+  notePayment(tx, p);
   await appendHistory(tx, {
     entity: 'payment', entityId: p.id, action: 'created', to: status, amount: authorized > 0n ? authorized : s.amount,
     currency: s.currency, orderId: s.order_id, collectionId: s.collection_id, sessionId: s.id, paymentId: p.id, actor, gatewayRef,

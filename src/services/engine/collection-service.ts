@@ -10,6 +10,7 @@ import type { GatewayAccount } from '../../gateways/gateway.js';
 import { ACCOUNT_SELECT, accountFrom } from './locks.js';
 import { collectionForOrder, insertCollection, SESSION_SELECT, type CollectionRow, type PaymentRow, type SessionRow } from '../../store/payment-store.js';
 import { syncCollection } from '../collection-sync.js';
+import { noteSession } from '../collection-rows.js';
 import { rememberRow } from '../outbox.js';
 import { createSession, sessionInput } from '../session-service.js';
 import { sessionView } from '../session-views.js';
@@ -92,6 +93,7 @@ export async function createCollectionSession(ctx: AppContext, userId: number, c
       [collectionId, userId, account.id, type, c.amount, c.currency, account.successUrl, account.cancelUrl, new Date(now.getTime() + account.sessionLifetimeSec * 1000)]);
     const s = { ...ins.rows[0]!, payment_status: null };
     rememberRow(tx, 'payment_session', s.id, s);
+    noteSession(tx, s.collection_id, s.id, s.status);
     await appendHistory(tx, { entity: 'session', entityId: s.id, action: 'created', to: 'pending', amount: s.amount, currency: s.currency, collectionId, sessionId: s.id, actor });
     await syncCollection(tx, c, actor);
     return { kind: 'session', row: s, fresh: true };

@@ -2,6 +2,7 @@ import { PaymentsError } from '../../errors.js';
 import type { Queryable } from '../../store/db.js';
 import type { AccountRow } from '../../store/account-store.js';
 import type { CollectionRow, PaymentRow, SessionRow } from '../../store/payment-store.js';
+import { childRowsColumns, holdChildRows } from '../collection-rows.js';
 
 /**
  * Lock order, everywhere in Tender: the order row (when the collection belongs to an order),
@@ -105,21 +106,20 @@ async function lockSessionRows(
   const session = without(row, ['lc__', 'lo__']) as unknown as SessionRow;
   // Read in its own statement, after the locks are held: rows of a table the locking statement
   // does not lock come from that statement's snapshot, taken before it waited — a payment that
-  // the previous lock holder inserted would be missing.
-  const LIVE = `SELECT * FROM payments WHERE session_id = $1 AND status <> 'failed' ORDER BY id DESC LIMIT 1`;
-  if (!insert) {
-    const live = await tx.query<PaymentRow>(LIVE, [sessionId]);
-    return { collection, session, payment: live.rows[0] };
-  }
-  const w = insert(2);
+  // the previous lock holder inserted would be missing. The same statement reads the
+  // collection's sessions and payments for syncCollection (src/services/collection-rows.ts).
+  const w = insert?.(3);
   const { rows: out } = await tx.query<Record<string, unknown>>(
-    `WITH inserted AS (${w.sql})
-     SELECT (SELECT id FROM inserted) AS li__inserted_id, p.* FROM (SELECT 1) one LEFT JOIN LATERAL (${LIVE}) p ON true`,
-    [sessionId, ...w.params],
+    `${w ? `WITH inserted AS (${w.sql})` : ''}
+     SELECT ${w ? '(SELECT id FROM inserted)' : 'NULL'} AS li__inserted_id, ${childRowsColumns('$2')}, p.*
+       FROM (SELECT 1) one
+       LEFT JOIN LATERAL (SELECT * FROM payments WHERE session_id = $1 AND status <> 'failed' ORDER BY id DESC LIMIT 1) p ON true`,
+    [sessionId, collection.id, ...(w?.params ?? [])],
   );
   const r = out[0]!;
+  holdChildRows(tx, collection.id, r);
   const insertedId = r.li__inserted_id === null ? undefined : String(r.li__inserted_id);
-  const payment = r.id === null ? undefined : (without(r, ['li__']) as unknown as PaymentRow);
+  const payment = r.id === null ? undefined : (without(r, ['li__', 'lk__']) as unknown as PaymentRow);
   return { collection, session, payment, insertedId };
 }
 

@@ -2,6 +2,7 @@ import type { PaymentState } from '../../domain/payment.js';
 import type { Queryable } from '../../store/db.js';
 import { appendHistory, type Actor } from '../../store/history-store.js';
 import type { PaymentRow } from '../../store/payment-store.js';
+import { notePayment } from '../collection-rows.js';
 import { rememberRow } from '../outbox.js';
 
 /** The account type a payment view shows, selected alongside a written payment row. */
@@ -42,6 +43,7 @@ export async function savePayment(
   // The outbox renders this payment's events from the row in hand; the session's cached row (its
   // payment_status is joined from this payment) is dropped.
   rememberRow(tx, 'payment', before.id, rows[0]);
+  notePayment(tx, rows[0]!);
   rememberRow(tx, 'payment_session', before.session_id, undefined);
   await appendHistory(tx, {
     entity: 'payment', entityId: before.id, action, from: before.status, to: next.status, amount: extra.amount ?? null,
