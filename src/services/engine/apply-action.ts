@@ -10,12 +10,21 @@ import { syncCollection } from '../collection-sync.js';
 import { moveSession } from '../session-service.js';
 import { notePayment } from '../collection-rows.js';
 import { rememberRow } from '../outbox.js';
+import type { WriteAfterLock } from './locks.js';
 import { ACCOUNT_TYPE, savePayment, stateOf } from './payment-writes.js';
 
 export interface ApplyTarget {
   collection: CollectionRow;
   session: SessionRow;
   payment: PaymentRow | undefined;
+  /** For a captured / refunded action: the operations {@link movedMatch} found, read after the locks. */
+  matched?: OperationMatch[];
+}
+
+/** An operation row a moved-money event may belong to. */
+export interface OperationMatch {
+  id: number;
+  status: string;
 }
 
 /** `applied`: state moved; `duplicate`: already in that state; `stale`: would move it backwards. */
@@ -217,23 +226,10 @@ async function applyMoved(tx: Queryable, t: ApplyTarget, a: MovedAction, actor: 
   // Out of order: money moved at the provider for a payment not recorded yet. Not final —
   // answer a retryable error so the provider delivers it again once the payment exists.
   if (!p) throw new PaymentsError('service_unavailable', `The payment this ${entity} belongs to is not recorded yet; deliver the event again later`);
-  // The operation this money belongs to: the one whose request the provider names (exact), else
-  // the one already holding its reference (a duplicate), else the one in flight for that amount —
-  // only when there is exactly one: with two same-amount operations in flight the event cannot
-  // say which it answers, and a wrong guess would count one movement twice once both calls
-  // return. It is answered 503 instead; by its redelivery the calls will have recorded their
-  // references (or reconciliation will have) and it matches exactly.
-  const ownId = operationIdOf(a.requestKey, entity);
-  const { rows: match } = await tx.query<{ id: number; status: string }>(
-    `SELECT id, status FROM ${table}
-      WHERE payment_id = $1 AND (id = $4 OR (status = 'succeeded' AND gateway_ref = $3)
-         OR ($4::int IS NULL AND status IN ('pending', 'unknown') AND amount = $2 AND (gateway_ref IS NULL OR gateway_ref = $3)))
-      ORDER BY id = $4 DESC, (status = 'succeeded') DESC, id LIMIT 2`,
-    [p.id, a.amount.amount, a.operationRef, ownId],
-  );
+  const match = t.matched ?? (await readMatch(tx, p.id, a));
   let found = match[0];
   if (found?.status === 'succeeded') return { result: 'duplicate', paymentId: p.id };
-  if (found && ownId === null && match.length > 1) {
+  if (found && operationIdOf(a.requestKey, entity) === null && match.length > 1) {
     throw new PaymentsError('service_unavailable', `Two ${table} of this amount are in flight and the event does not say which it answers; deliver it again later`);
   }
   // Money the provider moved for a request Tender recorded as failed is counted as its own movement.
@@ -243,22 +239,61 @@ async function applyMoved(tx: Queryable, t: ApplyTarget, a: MovedAction, actor: 
   }
   const next = move(stateOf(p), a.amount);
   const history = { entity, amount: a.amount.amount, currency: p.currency, orderId: p.order_id, collectionId: p.collection_id, sessionId: p.session_id, paymentId: p.id, actor, gatewayRef: a.operationRef } as const;
-  if (found) {
-    await tx.query(
-      `UPDATE ${table} SET status = 'succeeded', updated_at = now(),
-          gateway_ref = COALESCE(gateway_ref, CASE WHEN EXISTS (SELECT 1 FROM ${table} o WHERE o.payment_id = $3 AND o.gateway_ref = $2 AND o.id <> $1) THEN NULL ELSE $2 END)
-        WHERE id = $1`, [found.id, a.operationRef, p.id]);
-    await appendHistory(tx, { ...history, entityId: found.id, action: 'status_changed', from: found.status, to: 'succeeded' });
-  } else {
-    const { rows } = await tx.query<{ id: number }>(
-      `INSERT INTO ${table} (payment_id, amount, currency, status, gateway_ref, actor_type, actor_id${reason ? ', reason' : ''})
-       VALUES ($1, $2, $3, 'succeeded', $4, $5, $6${reason ? ', $7' : ''}) RETURNING id`,
-      [p.id, a.amount.amount, p.currency, a.operationRef, actor.type, actor.id ?? null, ...(reason ? [reason] : [])],
-    );
-    await appendHistory(tx, { ...history, entityId: rows[0]!.id, action: 'created', to: 'succeeded' });
-  }
-  await savePayment(tx, p, next, actor, a.kind, { amount: a.amount.amount, gatewayStatus: a.gatewayStatus });
+  // The operation row and the payment's new state in one statement.
+  const settled = found;
+  await savePayment(tx, p, next, actor, a.kind, { amount: a.amount.amount, gatewayStatus: a.gatewayStatus }, settled
+    ? {
+        write: (n) => ({
+          sql: `UPDATE ${table} SET status = 'succeeded', updated_at = now(),
+                  gateway_ref = COALESCE(gateway_ref, CASE WHEN EXISTS (SELECT 1 FROM ${table} o WHERE o.payment_id = $${n + 2} AND o.gateway_ref = $${n + 1} AND o.id <> $${n}) THEN NULL ELSE $${n + 1} END)
+                WHERE id = $${n} RETURNING id`,
+          params: [settled.id, a.operationRef, p.id],
+        }),
+        history: (id) => ({ ...history, entityId: id, action: 'status_changed', from: settled.status, to: 'succeeded' }),
+      }
+    : {
+        write: (n) => ({
+          sql: `INSERT INTO ${table} (payment_id, amount, currency, status, gateway_ref, actor_type, actor_id${reason ? ', reason' : ''})
+                VALUES ($${n}, $${n + 1}, $${n + 2}, 'succeeded', $${n + 3}, $${n + 4}, $${n + 5}${reason ? `, $${n + 6}` : ''}) RETURNING id`,
+          params: [p.id, a.amount.amount, p.currency, a.operationRef, actor.type, actor.id ?? null, ...(reason ? [reason] : [])],
+        }),
+        history: (id) => ({ ...history, entityId: id, action: 'created', to: 'succeeded' }),
+      });
   return { result: 'applied', paymentId: p.id };
+}
+
+/**
+ * The operation a moved-money event belongs to, as a column over the live payment `p` (for the
+ * statement after the locks): the one whose request the provider names (exact), else the one
+ * already holding its reference (a duplicate), else the one in flight for that amount — only
+ * when there is exactly one: with two same-amount operations in flight the event cannot say
+ * which it answers, and a wrong guess would count one movement twice once both calls return.
+ * applyMoved answers 503 then; by its redelivery the calls will have recorded their references
+ * (or reconciliation will have) and it matches exactly. At most two rows, best first.
+ */
+export function movedMatch(a: GatewayEventAction): WriteAfterLock | undefined {
+  if (a.kind !== 'captured' && a.kind !== 'refunded') return undefined;
+  const { table, entity } = MOVED[a.kind];
+  const ownId = operationIdOf(a.requestKey, entity);
+  return (n) => ({
+    sql: `(SELECT json_agg(json_build_array(m.id, m.status) ORDER BY m.rank) FROM (
+             SELECT id, status, row_number() OVER (ORDER BY id = $${n + 2}::int DESC, (status = 'succeeded') DESC, id) AS rank FROM ${table}
+              WHERE payment_id = p.id AND (id = $${n + 2}::int OR (status = 'succeeded' AND gateway_ref = $${n + 1}::text)
+                 OR ($${n + 2}::int IS NULL AND status IN ('pending', 'unknown') AND amount = $${n}::bigint AND (gateway_ref IS NULL OR gateway_ref = $${n + 1}::text)))
+              ORDER BY rank LIMIT 2) m)`,
+    params: [a.amount.amount, a.operationRef, ownId],
+  });
+}
+
+/** The rows of {@link movedMatch}'s column. */
+export function parseMatch(value: unknown): OperationMatch[] {
+  return ((value ?? []) as [number, string][]).map(([id, status]) => ({ id, status }));
+}
+
+async function readMatch(tx: Queryable, paymentId: number, a: MovedAction): Promise<OperationMatch[]> {
+  const m = movedMatch(a)!(2);
+  const { rows } = await tx.query<{ m: unknown }>(`SELECT ${m.sql} AS m FROM (SELECT $1::int AS id) p`, [paymentId, ...m.params]);
+  return parseMatch(rows[0]?.m);
 }
 
 async function applyCanceled(tx: Queryable, t: ApplyTarget, gatewayStatus: string, actor: Actor): Promise<ApplyOutcome> {

@@ -7,7 +7,7 @@ import { gatewayFor } from '../../gateways/registry.js';
 import { getCachedEngineAccount, toGatewayAccount } from '../../store/account-store.js';
 import type { Queryable } from '../../store/db.js';
 import { deferWrite } from '../../store/history-store.js';
-import { applyAction, type ApplyOutcome } from './apply-action.js';
+import { applyAction, movedMatch, parseMatch, type ApplyOutcome, type ApplyTarget } from './apply-action.js';
 import { authorizeSession } from './authorize-service.js';
 import { lockAccountSession, lockSession, type WriteAfterLock } from './locks.js';
 
@@ -76,9 +76,14 @@ export async function applyEvent(ctx: AppContext, accountId: number, event: Gate
         params: [accountId, event.id, event.type, source, payload],
       });
       const named = event.tenderSessionId;
-      let target = named && Number.isSafeInteger(named) && named > 0 && named <= MAX_ID ? await lockAccountSession(tx, named, accountId, record) : undefined;
+      // A moved-money event's operation is matched in the same statement (applyMoved).
+      const match = movedMatch(event.action);
+      const locked = named && Number.isSafeInteger(named) && named > 0 && named <= MAX_ID
+        ? await lockAccountSession(tx, named, accountId, { insert: record, read: match })
+        : undefined;
+      let target: ApplyTarget | undefined = locked && { ...locked, matched: match ? parseMatch(locked.read) : undefined };
       let rowId: string | undefined;
-      if (target) rowId = target.insertedId;
+      if (locked) rowId = locked.insertedId;
       else {
         const w = record(1);
         rowId = (await tx.query<{ id: string }>(w.sql, w.params)).rows[0]?.id;

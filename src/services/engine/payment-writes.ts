@@ -1,6 +1,6 @@
 import type { PaymentState } from '../../domain/payment.js';
 import type { Queryable } from '../../store/db.js';
-import { appendHistory, type Actor } from '../../store/history-store.js';
+import { appendHistory, type Actor, type DeferredWrite, type HistoryEvent } from '../../store/history-store.js';
 import type { PaymentRow } from '../../store/payment-store.js';
 import { notePayment } from '../collection-rows.js';
 import { rememberRow } from '../outbox.js';
@@ -19,6 +19,15 @@ export function stateOf(p: PaymentRow): PaymentState {
   };
 }
 
+/**
+ * A write that goes with a payment's new state, in the same statement (e.g. the capture row the
+ * money moved by): its SQL returns `id`, and its history row is appended before the payment's.
+ */
+export interface PaymentPrelude {
+  write: DeferredWrite;
+  history: (id: number) => HistoryEvent;
+}
+
 /** Writes a payment's new state (computed by the pure domain) and its history row. */
 export async function savePayment(
   tx: Queryable,
@@ -30,16 +39,25 @@ export async function savePayment(
     amount?: bigint; gatewayStatus?: string; gatewayRef?: string | null; data?: Record<string, unknown>;
     card?: { brand: string; last4: string }; paymentMethod?: string;
   } = {},
+  prelude?: PaymentPrelude,
 ): Promise<PaymentRow> {
-  const { rows } = await tx.query<PaymentRow & { account_type: string }>(
-    `UPDATE payments SET status = $2, authorized_amount = $3, captured_amount = $4, refunded_amount = $5,
+  const pre = prelude?.write(11);
+  const { rows } = await tx.query<PaymentRow & { account_type: string; pre__id?: number }>(
+    `${pre ? `WITH pre AS (${pre.sql})` : ''}
+     UPDATE payments SET status = $2, authorized_amount = $3, captured_amount = $4, refunded_amount = $5,
        gateway_status = COALESCE($6, gateway_status), gateway_ref = COALESCE(gateway_ref, $7),
        card_brand = COALESCE($8, card_brand), card_last4 = COALESCE($9, card_last4), payment_method = COALESCE($10, payment_method),
        updated_at = now()
-     WHERE id = $1 RETURNING *, ${ACCOUNT_TYPE}`,
+     WHERE id = $1 RETURNING *, ${ACCOUNT_TYPE}${pre ? ', (SELECT id FROM pre) AS pre__id' : ''}`,
     [before.id, next.status, next.authorized, next.captured, next.refunded, extra.gatewayStatus ?? null, extra.gatewayRef ?? null,
-      extra.card?.brand ?? null, extra.card?.last4 ?? null, extra.paymentMethod ?? null],
+      extra.card?.brand ?? null, extra.card?.last4 ?? null, extra.paymentMethod ?? null, ...(pre?.params ?? [])],
   );
+  if (prelude) {
+    const id = rows[0]!.pre__id;
+    delete rows[0]!.pre__id;
+    if (id === undefined || id === null) throw new Error(`the write that goes with payment ${before.id} returned no id`);
+    await appendHistory(tx, prelude.history(id));
+  }
   // The outbox renders this payment's events from the row in hand; the session's cached row (its
   // payment_status is joined from this payment) is dropped.
   rememberRow(tx, 'payment', before.id, rows[0]);
