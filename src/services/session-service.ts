@@ -163,12 +163,28 @@ async function recordInitiate(tx: Queryable, sessionId: number, result: Awaited<
 
 /** Moves a session along its transition table and records the history row. */
 export async function moveSession(tx: Queryable, s: SessionRow, to: SessionStatus, actor: Actor, data?: Record<string, unknown>, gatewayStatus?: string, paymentId?: number): Promise<void> {
+  const w = sessionMoveWrite(s, to, gatewayStatus, '$4::int')(1);
+  await tx.query(w.sql, [...w.params, paymentId ?? null]);
+  await sessionMoved(tx, s, to, actor, data, paymentId);
+}
+
+/**
+ * moveSession's UPDATE, to run as part of another statement (then call {@link sessionMoved}):
+ * checks the transition. `paymentId` is an SQL expression giving the payment to link (null: keep
+ * the session's), e.g. a placeholder the caller binds or a sub-select of the same statement.
+ */
+export function sessionMoveWrite(s: SessionRow, to: SessionStatus, gatewayStatus: string | undefined, paymentId: string): (n: number) => { sql: string; params: unknown[] } {
   assertSessionTransition(s.status, to);
-  await tx.query(
-    `UPDATE payment_sessions SET status = $2, gateway_status = COALESCE($3, gateway_status), payment_id = COALESCE($4, payment_id), updated_at = now()
-      WHERE id = $1`,
-    [s.id, to, gatewayStatus ?? null, paymentId ?? null],
-  );
+  return (n) => ({
+    sql: `UPDATE payment_sessions SET status = $${n + 1}, gateway_status = COALESCE($${n + 2}, gateway_status),
+            payment_id = COALESCE(${paymentId}, payment_id), updated_at = now()
+          WHERE id = $${n}`,
+    params: [s.id, to, gatewayStatus ?? null],
+  });
+}
+
+/** What follows a session's move once it is written: the history row and the transaction's copies. */
+export async function sessionMoved(tx: Queryable, s: SessionRow, to: SessionStatus, actor: Actor, data?: Record<string, unknown>, paymentId?: number): Promise<void> {
   rememberRow(tx, 'payment_session', s.id, undefined);
   noteSession(tx, s.collection_id, s.id, to);
   if (paymentId !== undefined) s.payment_id = paymentId;

@@ -1,5 +1,6 @@
 import { authorize, cancel, capture, fail, refund, requireAction } from '../../domain/payment.js';
 import type { Money } from '../../domain/money.js';
+import type { SessionStatus } from '../../domain/session-status.js';
 import { MAX_ID } from '../../contract/common.js';
 import { PaymentsError } from '../../errors.js';
 import type { GatewayEventAction } from '../../gateways/gateway.js';
@@ -7,7 +8,7 @@ import type { Queryable } from '../../store/db.js';
 import { appendHistory, type Actor } from '../../store/history-store.js';
 import type { CollectionRow, PaymentRow, SessionRow } from '../../store/payment-store.js';
 import { syncCollection } from '../collection-sync.js';
-import { moveSession } from '../session-service.js';
+import { moveSession, sessionMoved, sessionMoveWrite } from '../session-service.js';
 import { notePayment } from '../collection-rows.js';
 import { rememberRow } from '../outbox.js';
 import type { WriteAfterLock } from './locks.js';
@@ -104,16 +105,18 @@ async function applyAuthorized(tx: Queryable, t: ApplyTarget, a: Extract<Gateway
   const existing = t.payment;
   if (existing && existing.status !== 'requires_action') return { result: 'duplicate', paymentId: existing.id };
   const next = authorize(existing ? stateOf(existing) : null, a.amount, { autoCapture: a.captured });
+  const open = OPEN.has(session.status);
   let payment: PaymentRow;
   if (existing) {
     payment = await savePayment(tx, existing, next, actor, 'authorized', { amount: a.amount.amount, gatewayStatus: a.gatewayStatus, gatewayRef: a.paymentRef, card: a.card, paymentMethod: a.paymentMethod });
     if (next.captured > 0n) await recordCaptureAtAuthorization(tx, payment, next.captured, a.paymentRef, actor);
+    if (open) await moveSession(tx, session, 'authorized', actor, undefined, a.gatewayStatus, payment.id);
   } else {
-    payment = await insertPayment(tx, session, next.status, next.authorized, next.captured, a.gatewayStatus, a.paymentRef, actor, { card: a.card, paymentMethod: a.paymentMethod });
+    // The payment, its automatic capture and the session's move in one statement.
+    payment = await insertPayment(tx, session, next.status, next.authorized, next.captured, a.gatewayStatus, a.paymentRef, actor,
+      { card: a.card, paymentMethod: a.paymentMethod }, open ? { to: 'authorized', gatewayStatus: a.gatewayStatus } : undefined);
   }
-  if (OPEN.has(session.status)) {
-    await moveSession(tx, session, 'authorized', actor, undefined, a.gatewayStatus, payment.id);
-  } else if (session.status !== 'authorized') {
+  if (!open && session.status !== 'authorized') {
     // Money arrived for a session Tender had already closed (expired, canceled): never drop it.
     // The payment is recorded so the merchant sees it (and can refund it).
     await appendHistory(tx, {
@@ -125,23 +128,41 @@ async function applyAuthorized(tx: Queryable, t: ApplyTarget, a: Extract<Gateway
   return { result: 'applied', paymentId: payment.id };
 }
 
+/**
+ * Inserts a session's payment — with its capture row when money was captured as it was
+ * authorized, and the session's move when one is given — in one statement.
+ */
 async function insertPayment(tx: Queryable, s: SessionRow, status: string, authorized: bigint, captured: bigint, gatewayStatus: string, gatewayRef: string | null, actor: Actor,
-  method: { card?: { brand: string; last4: string }; paymentMethod?: string } = {}): Promise<PaymentRow> {
-  const { rows } = await tx.query<PaymentRow & { account_type: string }>(
-    `INSERT INTO payments (collection_id, session_id, order_id, user_id, account_id, currency, amount, authorized_amount,
+  method: { card?: { brand: string; last4: string }; paymentMethod?: string } = {}, move?: { to: SessionStatus; gatewayStatus: string }): Promise<PaymentRow> {
+  const params: unknown[] = [s.collection_id, s.id, s.order_id, s.user_id, s.account_id, s.currency, s.amount > 0n ? s.amount : authorized || 1n,
+    authorized, captured, status, gatewayStatus, gatewayRef, method.card?.brand ?? null, method.card?.last4 ?? null, method.paymentMethod ?? null];
+  const parts = [`p AS (INSERT INTO payments (collection_id, session_id, order_id, user_id, account_id, currency, amount, authorized_amount,
        captured_amount, status, gateway_status, gateway_ref, card_brand, card_last4, payment_method)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *, ${ACCOUNT_TYPE}`,
-    [s.collection_id, s.id, s.order_id, s.user_id, s.account_id, s.currency, s.amount > 0n ? s.amount : authorized || 1n,
-      authorized, captured, status, gatewayStatus, gatewayRef, method.card?.brand ?? null, method.card?.last4 ?? null, method.paymentMethod ?? null],
-  );
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *)`];
+  if (captured > 0n) {
+    const n = params.length + 1;
+    params.push(gatewayRef ? `${gatewayRef}:auto` : null, actor.type, actor.id ?? null);
+    parts.push(`cap AS (INSERT INTO captures (payment_id, amount, currency, status, gateway_ref, actor_type, actor_id)
+       SELECT id, captured_amount, currency, 'succeeded', $${n}, $${n + 1}, $${n + 2} FROM p RETURNING id)`);
+  }
+  if (move) {
+    const w = sessionMoveWrite(s, move.to, move.gatewayStatus, '(SELECT id FROM p)')(params.length + 1);
+    params.push(...w.params);
+    parts.push(`moved AS (${w.sql})`);
+  }
+  const { rows } = await tx.query<PaymentRow & { account_type: string; cap__id?: number }>(
+    `WITH ${parts.join(', ')} SELECT p.*, ${ACCOUNT_TYPE}${captured > 0n ? ', (SELECT id FROM cap) AS cap__id' : ''} FROM p`, params);
   const p = rows[0]!;
-  rememberRow(tx, 'payment', p.id, rows[0]);
+  const captureId = p.cap__id;
+  delete p.cap__id;
+  rememberRow(tx, 'payment', p.id, p);
   notePayment(tx, p);
   await appendHistory(tx, {
     entity: 'payment', entityId: p.id, action: 'created', to: status, amount: authorized > 0n ? authorized : s.amount,
     currency: s.currency, orderId: s.order_id, collectionId: s.collection_id, sessionId: s.id, paymentId: p.id, actor, gatewayRef,
   });
-  if (captured > 0n) await recordCaptureAtAuthorization(tx, p, captured, gatewayRef, actor);
+  if (captureId !== undefined) await appendCaptureAtAuthorization(tx, p, captureId, captured, actor);
+  if (move) await sessionMoved(tx, s, move.to, actor, undefined, p.id);
   return p;
 }
 
@@ -155,8 +176,12 @@ export async function recordCaptureAtAuthorization(tx: Queryable, p: PaymentRow,
      VALUES ($1, $2, $3, 'succeeded', $4, $5, $6) RETURNING id`,
     [p.id, amount, p.currency, gatewayRef ? `${gatewayRef}:auto` : null, actor.type, actor.id ?? null],
   );
-  await appendHistory(tx, {
-    entity: 'capture', entityId: c[0]!.id, action: 'created', to: 'succeeded', amount, currency: p.currency,
+  await appendCaptureAtAuthorization(tx, p, c[0]!.id, amount, actor);
+}
+
+function appendCaptureAtAuthorization(tx: Queryable, p: PaymentRow, captureId: number, amount: bigint, actor: Actor): Promise<void> {
+  return appendHistory(tx, {
+    entity: 'capture', entityId: captureId, action: 'created', to: 'succeeded', amount, currency: p.currency,
     orderId: p.order_id, collectionId: p.collection_id, sessionId: p.session_id, paymentId: p.id, actor, data: { automatic: true },
   });
 }
