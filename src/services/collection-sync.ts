@@ -1,6 +1,6 @@
 import { assertCollectionTransition, deriveCollectionStatus, type CollectionStatus } from '../domain/collection-status.js';
 import type { Queryable } from '../store/db.js';
-import { appendHistory, type Actor } from '../store/history-store.js';
+import { appendHistory, deferWrite, dropDeferredWrite, type Actor } from '../store/history-store.js';
 import type { PaymentStatus } from '../domain/payment-status.js';
 import type { SessionStatus } from '../domain/session-status.js';
 import type { CollectionRow } from '../store/payment-store.js';
@@ -41,9 +41,21 @@ export async function syncCollection(tx: Queryable, collection: CollectionRow, a
   const sums = [collection.id, status, authorized, captured, refunded];
   // A status that moved also moves the order (mapped status): both rows in one statement.
   const mapsOrder = moved && collection.order_id !== null;
-  if (!mapsOrder && (moved || authorized !== collection.authorized_amount || captured !== collection.captured_amount || refunded !== collection.refunded_amount)) {
-    await tx.query(`UPDATE payment_collections SET ${COLLECTION_SET} WHERE id = $1`, sums);
+  const changed = moved || authorized !== collection.authorized_amount || captured !== collection.captured_amount || refunded !== collection.refunded_amount;
+  // Nothing in a transaction reads a collection row after syncing it (the outbox renders
+  // payments, sessions, orders and refund requests), so its write joins the transaction's last
+  // statement; keyed, so a second sync of the collection in the same transaction replaces it.
+  const key = `collection:${collection.id}`;
+  if (!mapsOrder && changed) {
+    await deferWrite(tx, (n) => ({
+      sql: `UPDATE payment_collections SET ${COLLECTION_SET.replace(/\$(\d)/g, (_, d: string) => `$${n + Number(d) - 1}`)} WHERE id = $${n}`,
+      params: sums,
+    }), key);
   }
+  if (mapsOrder) dropDeferredWrite(tx, key);
+  collection.authorized_amount = authorized;
+  collection.captured_amount = captured;
+  collection.refunded_amount = refunded;
   if (!moved) return status;
   await appendHistory(tx, {
     entity: 'collection',

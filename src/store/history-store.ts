@@ -51,14 +51,15 @@ export type DeferredWrite = (firstParam: number) => { sql: string; params: unkno
 
 interface Pending {
   history: HistoryEvent[];
-  writes: DeferredWrite[];
+  /** By key: a later write under the same key replaces the earlier one (see deferWrite). */
+  writes: Map<unknown, DeferredWrite>;
 }
 const pending = new WeakMap<Queryable, Pending>();
 
 function pendingOf(tx: Queryable & { beforeCommit: NonNullable<Queryable['beforeCommit']> }): Pending {
   let p = pending.get(tx);
   if (!p) {
-    const fresh: Pending = { history: [], writes: [] };
+    const fresh: Pending = { history: [], writes: new Map() };
     pending.set(tx, fresh);
     tx.beforeCommit('history', (t) => writePending(t, fresh));
     p = fresh;
@@ -79,7 +80,7 @@ export async function appendHistory(tx: Queryable, events: HistoryEvent | Histor
   const list = Array.isArray(events) ? events : [events];
   if (list.length === 0) return;
   if (!tx.beforeCommit) {
-    await writePending(tx, { history: list, writes: [] });
+    await writePending(tx, { history: list, writes: new Map() });
     return;
   }
   pendingOf(tx as Queryable & { beforeCommit: NonNullable<Queryable['beforeCommit']> }).history.push(...list);
@@ -91,14 +92,26 @@ export async function appendHistory(tx: Queryable, events: HistoryEvent | Histor
  * neither the caller nor the outbox rendering — since the parts of one statement all see the
  * data as it was before it (e.g. the result column of gateway_events). Outside a transaction it
  * runs at once.
+ *
+ * A `key` names what the write sets: a later write under the same key replaces the earlier one
+ * (one statement must not update a row twice: PostgreSQL would apply only one of the two, and
+ * not predictably which), and {@link dropDeferredWrite} withdraws it when the caller writes the
+ * row at once instead.
  */
-export async function deferWrite(tx: Queryable, write: DeferredWrite): Promise<void> {
+export async function deferWrite(tx: Queryable, write: DeferredWrite, key: unknown = Symbol('write')): Promise<void> {
   if (!tx.beforeCommit) {
     const w = write(1);
     await tx.query(w.sql, w.params);
     return;
   }
-  pendingOf(tx as Queryable & { beforeCommit: NonNullable<Queryable['beforeCommit']> }).writes.push(write);
+  const { writes } = pendingOf(tx as Queryable & { beforeCommit: NonNullable<Queryable['beforeCommit']> });
+  writes.delete(key);
+  writes.set(key, write);
+}
+
+/** Withdraws the deferred write under `key`, if any. */
+export function dropDeferredWrite(tx: Queryable, key: unknown): void {
+  pending.get(tx)?.writes.delete(key);
 }
 
 /** Writes history rows, their outbox events (if any) and the deferred writes in one statement. */
@@ -118,7 +131,7 @@ async function writePending(tx: Queryable, { history: list, writes }: Pending): 
     parts.push(`INSERT INTO payment_events (entity, entity_id, action, from_status, to_status, amount, currency, order_id, collection_id,
        session_id, payment_id, actor_type, actor_id, gateway_ref, data) VALUES ${tuples.join(', ')}`);
   }
-  for (const write of writes) {
+  for (const write of writes.values()) {
     const w = write(values.length + 1);
     parts.push(w.sql);
     values.push(...w.params);
