@@ -266,7 +266,7 @@ async function applyMoved(tx: Queryable, t: ApplyTarget, a: MovedAction, actor: 
   const history = { entity, amount: a.amount.amount, currency: p.currency, orderId: p.order_id, collectionId: p.collection_id, sessionId: p.session_id, paymentId: p.id, actor, gatewayRef: a.operationRef } as const;
   // The operation row and the payment's new state in one statement.
   const settled = found;
-  await savePayment(tx, p, next, actor, a.kind, { amount: a.amount.amount, gatewayStatus: a.gatewayStatus }, settled
+  await savePayment(tx, p, next, actor, a.kind, { amount: a.amount.amount, gatewayStatus: a.gatewayStatus }, { prelude: settled
     ? {
         write: (n) => ({
           sql: `UPDATE ${table} SET status = 'succeeded', updated_at = now(),
@@ -283,7 +283,7 @@ async function applyMoved(tx: Queryable, t: ApplyTarget, a: MovedAction, actor: 
           params: [p.id, a.amount.amount, p.currency, a.operationRef, actor.type, actor.id ?? null, ...(reason ? [reason] : [])],
         }),
         history: (id) => ({ ...history, entityId: id, action: 'created', to: 'succeeded' }),
-      });
+      } });
   return { result: 'applied', paymentId: p.id };
 }
 

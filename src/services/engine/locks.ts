@@ -31,6 +31,11 @@ export const PAYMENT_COLUMNS = ['id', 'collection_id', 'session_id', 'order_id',
   'authorized_amount', 'captured_amount', 'refunded_amount', 'status', 'gateway_status', 'gateway_ref', 'payment_method', 'card_brand',
   'card_last4', 'client_secret', 'next_action', 'disputed', 'idempotency_key', 'created_at', 'updated_at'] as const;
 
+const OPERATION_BASE = ['id', 'payment_id', 'amount', 'currency', 'status', 'gateway_ref', 'actor_type', 'actor_id', 'error', 'idempotency_key',
+  'created_at', 'updated_at'] as const;
+/** Every column of captures and refunds. */
+export const OPERATION_COLUMNS = { captures: OPERATION_BASE, refunds: [...OPERATION_BASE, 'reason', 'refund_request_id'] } as const;
+
 export const ACCOUNT_COLUMNS = ['id', 'identifier', 'type', 'localize_infos', 'is_visible', 'test_mode', 'settings', 'test_settings', 'secrets',
   'test_secrets', 'success_url', 'cancel_url', 'session_lifetime_sec', 'capture_method', 'created_at', 'updated_at'] as const;
 
@@ -141,7 +146,7 @@ export interface LockedPaymentWithAccount extends LockedPayment {
 }
 
 export async function lockPayment(tx: Queryable, paymentId: number): Promise<LockedPayment> {
-  return lockPaymentRows(tx, paymentId, false);
+  return (await lockPaymentRows(tx, paymentId, false))!;
 }
 
 /** lockPayment, with the payment's account and session reference in the same statement. */
@@ -149,20 +154,35 @@ export async function lockPaymentWithAccount(tx: Queryable, paymentId: number): 
   return lockPaymentRows(tx, paymentId, true) as Promise<LockedPaymentWithAccount>;
 }
 
-async function lockPaymentRows(tx: Queryable, paymentId: number, withAccount: boolean): Promise<LockedPayment | LockedPaymentWithAccount> {
+/**
+ * lockPayment, with one of its capture or refund rows locked too (its latest version, read in
+ * the same statement); undefined when the payment has no such operation.
+ */
+export async function lockPaymentOperation<T>(tx: Queryable, paymentId: number, table: 'captures' | 'refunds', operationId: number): Promise<(LockedPayment & { operation: T }) | undefined> {
+  const locked = await lockPaymentRows(tx, paymentId, false, { table, id: operationId });
+  return locked as (LockedPayment & { operation: T }) | undefined;
+}
+
+async function lockPaymentRows(tx: Queryable, paymentId: number, withAccount: boolean, op?: { table: 'captures' | 'refunds'; id: number }): Promise<LockedPayment | LockedPaymentWithAccount | undefined> {
   const { rows } = await tx.query<Record<string, unknown>>(
     `SELECT ${ORDER_LOCK('p')}, ${prefixed('c', COLLECTION_COLUMNS, 'lc__')},
-            ${withAccount ? `${ACCOUNT_SELECT('a')}, (SELECT s.gateway_ref FROM payment_sessions s WHERE s.id = p.session_id) AS ls__gateway_ref,` : ''} p.*
+            ${withAccount ? `${ACCOUNT_SELECT('a')}, (SELECT s.gateway_ref FROM payment_sessions s WHERE s.id = p.session_id) AS ls__gateway_ref,` : ''}
+            ${op ? `${prefixed('op', OPERATION_COLUMNS[op.table], 'lp__')},` : ''} p.*
        FROM payment_collections c JOIN payments p ON p.collection_id = c.id
        ${withAccount ? 'LEFT JOIN payment_accounts a ON a.id = p.account_id' : ''}
+       ${op ? `JOIN ${op.table} op ON op.id = $2 AND op.payment_id = p.id` : ''}
       WHERE p.id = $1
-        FOR UPDATE OF c, p`,
-    [paymentId],
+        FOR UPDATE OF c, p${op ? ', op' : ''}`,
+    op ? [paymentId, op.id] : [paymentId],
   );
   const row = rows[0];
-  if (!row) throw new PaymentsError('payment_not_found', `Payment ${paymentId} not found`);
+  if (!row) {
+    if (op) return undefined;
+    throw new PaymentsError('payment_not_found', `Payment ${paymentId} not found`);
+  }
   const collection = unprefix<CollectionRow>(row, COLLECTION_COLUMNS, 'lc__');
-  const payment = without(row, ['lc__', 'la__', 'ls__', 'lo__']) as unknown as PaymentRow;
+  const payment = without(row, ['lc__', 'la__', 'ls__', 'lo__', 'lp__']) as unknown as PaymentRow;
+  if (op) return { collection, payment, operation: unprefix(row, OPERATION_COLUMNS[op.table], 'lp__') } as LockedPayment & { operation: unknown };
   if (!withAccount) return { collection, payment };
   return { collection, payment, account: accountFrom(row), sessionRef: (row.ls__gateway_ref as string | null) ?? null };
 }

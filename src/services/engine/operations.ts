@@ -11,8 +11,8 @@ import { appendHistory, type Actor } from '../../store/history-store.js';
 import type { PaymentRow } from '../../store/payment-store.js';
 import { syncCollection } from '../collection-sync.js';
 import { moveSession } from '../session-service.js';
-import { lockPayment, lockPaymentWithAccount } from './locks.js';
-import { savePayment, stateOf } from './payment-writes.js';
+import { lockPayment, lockPaymentOperation, lockPaymentWithAccount } from './locks.js';
+import { savePayment, stateOf, type PaymentPrelude } from './payment-writes.js';
 
 export type OperationKind = 'capture' | 'refund';
 export type OperationStatus = 'pending' | 'succeeded' | 'failed' | 'unknown';
@@ -68,11 +68,30 @@ export async function runOperation(ctx: AppContext, kind: OperationKind, payment
       if (prior) return { operation: prior, payment, gateway, resume: prior.status === 'pending' || prior.status === 'unknown' };
     }
     if (input.precheck) await input.precheck(tx);
-    const inFlight = await tx.query<{ sum: bigint | null }>(
-      `SELECT sum(amount)::bigint AS sum FROM ${table} WHERE payment_id = $1 AND status IN ('pending', 'unknown')`, [paymentId]);
-    const held = inFlight.rows[0]?.sum ?? 0n;
     const state = stateOf(payment);
-    const left = kind === 'capture' ? state.authorized - state.captured - held : state.captured - state.refunded - held;
+    const base = kind === 'capture' ? state.authorized - state.captured : state.captured - state.refunded;
+    // The in-flight sum is read, and the operation reserved with its history row, in one
+    // statement after the locks: the amount (or, when none was given, everything left) is
+    // inserted, then checked below by the pure domain against the sums with the in-flight
+    // amounts taken out; a refusal throws, and the transaction's rollback takes the row back.
+    const { rows } = await tx.query<OperationRow & { held: bigint }>(
+      `WITH held AS (
+         SELECT COALESCE(sum(amount), 0)::bigint AS sum FROM ${table} WHERE payment_id = $1 AND status IN ('pending', 'unknown')),
+       op AS (
+         INSERT INTO ${table} (payment_id, amount, currency, status, actor_type, actor_id, idempotency_key${kind === 'refund' ? ', reason, refund_request_id' : ''})
+         SELECT $1, COALESCE($2::bigint, $12::bigint - held.sum), $3, 'pending', $4, $5, $6${kind === 'refund' ? ', $13, $14' : ''} FROM held
+          WHERE COALESCE($2::bigint, $12::bigint - held.sum) > 0
+         RETURNING *),
+       history AS (
+         INSERT INTO payment_events (entity, entity_id, action, to_status, amount, currency, order_id, collection_id, session_id, payment_id, actor_type, actor_id, data)
+         SELECT $7, op.id, 'created', 'pending', op.amount, op.currency, $8::int, $9::int, $10::int, op.payment_id, $4, $5, $11::jsonb FROM op)
+       SELECT held.sum AS held, op.* FROM held LEFT JOIN op ON true`,
+      [paymentId, input.amount?.amount ?? null, payment.currency, actor.type, actor.id ?? null, input.idempotencyKey ?? null,
+        kind, payment.order_id, payment.collection_id, payment.session_id, input.reason ? { reason: input.reason } : null, base,
+        ...(kind === 'refund' ? [input.reason ?? null, input.refundRequestId ?? null] : [])],
+    );
+    const { held, ...reservedRow } = rows[0]!;
+    const left = base - held;
     const open = kind === 'capture' ? ['authorized', 'partially_captured'] : ['partially_captured', 'captured', 'partially_refunded'];
     if (input.amount === undefined && left <= 0n && open.includes(state.status)) {
       throw new PaymentsError(kind === 'capture' ? 'amount_exceeds_capturable' : 'amount_exceeds_refundable',
@@ -84,21 +103,8 @@ export async function runOperation(ctx: AppContext, kind: OperationKind, payment
     const probe = { ...state, ...(kind === 'capture' ? { captured: state.captured + held } : { refunded: state.refunded + held }) };
     if (kind === 'capture') capture(probe, amount);
     else refund(probe, amount);
-    // The operation and its history row in one statement. (It goes around appendHistory's
-    // buffer: a reserved operation is no merchant event — eventsFor yields none for it.)
-    const { rows } = await tx.query<OperationRow>(
-      `WITH op AS (
-         INSERT INTO ${table} (payment_id, amount, currency, status, actor_type, actor_id, idempotency_key${kind === 'refund' ? ', reason, refund_request_id' : ''})
-         VALUES ($1, $2, $3, 'pending', $4, $5, $6${kind === 'refund' ? ', $12, $13' : ''}) RETURNING *),
-       history AS (
-         INSERT INTO payment_events (entity, entity_id, action, to_status, amount, currency, order_id, collection_id, session_id, payment_id, actor_type, actor_id, data)
-         SELECT $7, op.id, 'created', 'pending', op.amount, op.currency, $8::int, $9::int, $10::int, op.payment_id, $4, $5, $11::jsonb FROM op)
-       SELECT * FROM op`,
-      [paymentId, amount.amount, payment.currency, actor.type, actor.id ?? null, input.idempotencyKey ?? null,
-        kind, payment.order_id, payment.collection_id, payment.session_id, input.reason ? { reason: input.reason } : null,
-        ...(kind === 'refund' ? [input.reason ?? null, input.refundRequestId ?? null] : [])],
-    );
-    return { operation: rows[0]!, payment, gateway, resume: true };
+    if (reservedRow.id === null) throw new Error(`${kind} of payment ${paymentId} passed the payment rules but was not reserved`);
+    return { operation: reservedRow as OperationRow, payment, gateway, resume: true };
   });
   if (!reserved.resume) return { operation: reserved.operation, payment: reserved.payment };
 
@@ -121,47 +127,52 @@ export async function runOperation(ctx: AppContext, kind: OperationKind, payment
 /** Records a gateway's answer for an in-flight operation (also used by reconciliation). */
 export async function recordOutcome(tx: Queryable, kind: OperationKind, operationId: number, paymentId: number, result: OperationResult | undefined, actor: Actor, releaseRemainder = false): Promise<{ operation: OperationRow; payment: PaymentRow }> {
   const table = TABLE[kind];
-  const { collection, payment } = await lockPayment(tx, paymentId);
-  // Settled in one statement: the row moves only from an unsettled status (a webhook may have
-  // settled it first, then there is nothing left to record), and its previous status comes back
-  // for the history row. The payment lock above serializes every writer of the operation.
-  const settle = async (to: OperationStatus, from: OperationStatus[], set = '', params: unknown[] = []) => {
-    const { rows } = await tx.query<OperationRow & { from_status: OperationStatus }>(
-      `UPDATE ${table} t SET status = '${to}', updated_at = now()${set}
-         FROM (SELECT id, status AS from_status FROM ${table} WHERE id = $1) old
-        WHERE t.id = old.id AND t.status = ANY($2::text[]) RETURNING t.*, old.from_status`,
-      [operationId, from, ...params],
-    );
-    return rows[0];
-  };
-  const current = async () => (await tx.query<OperationRow>(`SELECT * FROM ${table} WHERE id = $1`, [operationId])).rows[0]!;
-  const history = (op: OperationRow & { from_status: OperationStatus }) => ({
-    entity: kind, entityId: op.id, action: 'status_changed', from: op.from_status, amount: op.amount, currency: op.currency,
+  // The order, collection, payment and operation rows locked in one statement: the operation's
+  // status is its latest (a webhook may have settled it first; then there is nothing to record).
+  const locked = await lockPaymentOperation<OperationRow>(tx, paymentId, table, operationId);
+  if (!locked) throw new PaymentsError('not_found', `No ${kind} ${operationId} of payment ${paymentId}`);
+  const { collection, payment, operation: current } = locked;
+  const history = (op: OperationRow, from: OperationStatus) => ({
+    entity: kind, entityId: op.id, action: 'status_changed', from, amount: op.amount, currency: op.currency,
     orderId: payment.order_id, collectionId: payment.collection_id, sessionId: payment.session_id, paymentId, actor,
   } as const);
+  const settle = async (to: OperationStatus, set = '', params: unknown[] = []) => {
+    const { rows } = await tx.query<OperationRow>(`UPDATE ${table} SET status = '${to}', updated_at = now()${set} WHERE id = $1 RETURNING *`, [operationId, ...params]);
+    return rows[0]!;
+  };
+  const unsettled = current.status === 'pending' || current.status === 'unknown';
   if (!result) {
-    const u = await settle('unknown', ['pending']);
-    if (!u) return { operation: await current(), payment };
-    await appendHistory(tx, { ...history(u), to: 'unknown' });
+    if (current.status !== 'pending') return { operation: current, payment };
+    const u = await settle('unknown');
+    await appendHistory(tx, { ...history(u, current.status), to: 'unknown' });
     return { operation: u, payment };
   }
   if (result.outcome === 'failed') {
-    const f = await settle('failed', ['pending', 'unknown'], ', error = $3', [{ code: result.code, message: result.message }]);
-    if (!f) return { operation: await current(), payment };
-    await appendHistory(tx, { ...history(f), to: 'failed', data: { code: result.code, message: result.message } });
+    if (!unsettled) return { operation: current, payment };
+    const f = await settle('failed', ', error = $2', [{ code: result.code, message: result.message }]);
+    await appendHistory(tx, { ...history(f, current.status), to: 'failed', data: { code: result.code, message: result.message } });
     return { operation: f, payment };
   }
-  // Two in-flight operations of the same amount can be matched to each other's webhooks; the
-  // money is the same either way, so a provider reference already taken by the twin is left off
-  // rather than recorded twice.
-  const op = await settle('succeeded', ['pending', 'unknown'],
-    `, gateway_ref = COALESCE(t.gateway_ref, CASE WHEN EXISTS (SELECT 1 FROM ${table} o WHERE o.payment_id = $4 AND o.gateway_ref = $3 AND o.id <> $1) THEN NULL ELSE $3 END)`,
-    [result.gatewayRef, paymentId]);
-  if (!op) return { operation: await current(), payment };
-  const money = { amount: op.amount, currency: op.currency.trim() };
+  if (!unsettled) return { operation: current, payment };
+  const money = { amount: current.amount, currency: current.currency.trim() };
   const next = kind === 'capture' ? capture(stateOf(payment), money) : refund(stateOf(payment), money);
-  await appendHistory(tx, { ...history(op), to: 'succeeded', gatewayRef: result.gatewayRef });
-  let saved = await savePayment(tx, payment, next, actor, kind === 'capture' ? 'captured' : 'refunded', { amount: op.amount, gatewayStatus: result.gatewayStatus });
+  // The operation settles with the payment's new state, in one statement that also reads the
+  // collection's rows for syncCollection. Two in-flight operations of the same amount can be
+  // matched to each other's webhooks; the money is the same either way, so a provider reference
+  // already taken by the twin is left off rather than recorded twice.
+  const prelude: PaymentPrelude = {
+    write: (n) => ({
+      sql: `UPDATE ${table} t SET status = 'succeeded', updated_at = now(),
+              gateway_ref = COALESCE(t.gateway_ref, CASE WHEN EXISTS (SELECT 1 FROM ${table} o WHERE o.payment_id = $${n + 2} AND o.gateway_ref = $${n + 1} AND o.id <> $${n}) THEN NULL ELSE $${n + 1} END)
+            WHERE t.id = $${n} RETURNING t.*`,
+      params: [operationId, result.gatewayRef, paymentId],
+    }),
+    history: () => ({ ...history(current, current.status), to: 'succeeded', gatewayRef: result.gatewayRef }),
+    returning: ['status', 'gateway_ref', 'updated_at'],
+  };
+  let saved = await savePayment(tx, payment, next, actor, kind === 'capture' ? 'captured' : 'refunded',
+    { amount: current.amount, gatewayStatus: result.gatewayStatus }, { prelude, childRows: true });
+  const op = { ...current, ...(prelude.result as Pick<OperationRow, 'status' | 'gateway_ref' | 'updated_at'>) };
   if (releaseRemainder && saved.status === 'partially_captured') {
     // The provider released the rest of the authorization with this capture.
     saved = await savePayment(tx, saved, cancel(stateOf(saved)), actor, 'remainder_released', {
