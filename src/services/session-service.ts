@@ -19,6 +19,7 @@ import {
   type SessionRow,
 } from '../store/payment-store.js';
 import { syncCollection } from './collection-sync.js';
+import { COLLECTION_COLUMNS } from './engine/locks.js';
 import { noteSession } from './collection-rows.js';
 import { rememberRow } from './outbox.js';
 import { SESSION_VIEW_COLUMNS, sessionView, type SessionViewRow } from './session-views.js';
@@ -63,7 +64,10 @@ export async function createSession(ctx: AppContext, userId: number, input: Crea
     const accountRow = await getCachedEngineAccount(ctx, tx, input.accountId ?? order.payment_account_id);
     if (!accountRow) throw new PaymentsError('account_not_found', `Payment account of order ${order.id} no longer exists`);
     const account = toGatewayAccount(ctx, accountRow);
-    const { collection, created } = await orderCollection(tx, order, userId);
+    const expiresAt = new Date(now.getTime() + account.sessionLifetimeSec * 1000);
+    // created_at and expires_at from the same clock, so the lifetime is exact.
+    const values = [order.id, userId, account.id, input.type, input.automaticTaxEnabled ?? false, account.successUrl, account.cancelUrl, expiresAt, now];
+    const { collection, created, session: madeWithCollection } = await orderCollection(tx, order, userId, values);
     if (PAID_STATUSES.has(collection.status)) {
       throw new PaymentsError('order_locked', `Order ${order.id} is already paid (payment status ${collection.status})`);
     }
@@ -86,16 +90,10 @@ export async function createSession(ctx: AppContext, userId: number, input: Crea
       await moveSession(tx, s, expired ? 'expired' : 'canceled', actor, expired ? undefined : { reason: 'replaced by a new session' });
     }
 
-    const expiresAt = new Date(now.getTime() + account.sessionLifetimeSec * 1000);
-    const { rows } = await tx.query<SessionRow>(
-      `INSERT INTO payment_sessions (collection_id, order_id, user_id, account_id, type, status, amount, currency,
-         automatic_tax, success_url, cancel_url, expires_at, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9, $10, $11, $12, $12) RETURNING *`,
-      // created_at and expires_at from the same clock, so the lifetime is exact.
-      [collection.id, order.id, userId, account.id, input.type, collection.amount, collection.currency,
-        input.automaticTaxEnabled ?? false, account.successUrl, account.cancelUrl, expiresAt, now],
-    );
-    let session = rows[0]!;
+    let session = madeWithCollection ?? (await tx.query<SessionRow>(
+      `INSERT INTO payment_sessions (${SESSION_INSERT_COLUMNS}) VALUES ($10, ${SESSION_INSERT_VALUES}, $11, $12) RETURNING *`,
+      [...values, collection.id, collection.amount, collection.currency],
+    )).rows[0]!;
     noteSession(tx, session.collection_id, session.id, session.status);
     const gateway = gatewayFor(account.type);
     if (gateway.localInitiate) {
@@ -220,14 +218,33 @@ async function lockOrder(tx: Queryable, orderId: number, userId: number): Promis
 }
 
 /** The order's collection (created on first use); its amount follows the order total until paid. */
-async function orderCollection(tx: Queryable, order: OrderForPayment, userId: number): Promise<{ collection: CollectionRow; created: boolean }> {
-  // The order row is locked, so nobody else can create it in between; a new one is one statement.
-  const { rows } = await tx.query<CollectionRow>(
-    `INSERT INTO payment_collections (order_id, user_id, amount, currency) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (order_id) WHERE order_id IS NOT NULL DO NOTHING RETURNING *`,
-    [order.id, userId, order.total, order.currency],
+/** A new session's columns and values; `$1`–`$9` are createSession's `values`, then the collection's id, amount and currency. */
+const SESSION_INSERT_COLUMNS = `collection_id, order_id, user_id, account_id, type, status, automatic_tax, success_url, cancel_url, expires_at,
+  created_at, updated_at, amount, currency`;
+const SESSION_INSERT_VALUES = `$1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $9`;
+
+/**
+ * The order's collection: made now (with the new session in the same statement: a new
+ * collection has no session to reuse or replace) or the existing one, its amount brought up to
+ * the order's total while nothing was paid.
+ */
+async function orderCollection(tx: Queryable, order: OrderForPayment, userId: number, sessionValues: unknown[]): Promise<{ collection: CollectionRow; created: boolean; session?: SessionRow }> {
+  // The order row is locked, so nobody else can create it in between.
+  const { rows } = await tx.query<Record<string, unknown>>(
+    `WITH c AS (
+       INSERT INTO payment_collections (order_id, user_id, amount, currency) VALUES ($1, $2, $10, $11)
+       ON CONFLICT (order_id) WHERE order_id IS NOT NULL DO NOTHING RETURNING *),
+     s AS (
+       INSERT INTO payment_sessions (${SESSION_INSERT_COLUMNS}) SELECT c.id, ${SESSION_INSERT_VALUES}, c.amount, c.currency FROM c RETURNING *)
+     SELECT ${COLLECTION_COLUMNS.map((c) => `c.${c} AS lc__${c}`).join(', ')}, s.* FROM c JOIN s ON true`,
+    [...sessionValues, order.total, order.currency],
   );
-  if (rows[0]) return { collection: rows[0], created: true };
+  const row = rows[0];
+  if (row) {
+    const collection = Object.fromEntries(COLLECTION_COLUMNS.map((c) => [c, row[`lc__${c}`]])) as unknown as CollectionRow;
+    const session = Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith('lc__'))) as unknown as SessionRow;
+    return { collection, created: true, session };
+  }
   const existing = (await collectionForOrder(tx, order.id, true))!;
   if (existing.captured_amount === 0n && existing.authorized_amount === 0n && (existing.amount !== order.total || existing.currency !== order.currency)) {
     await tx.query('UPDATE payment_collections SET amount = $2, currency = $3, updated_at = now() WHERE id = $1', [existing.id, order.total, order.currency]);
