@@ -14,6 +14,7 @@ import {
   insertCollection,
   lockCollection,
   OPEN_SESSION_STATUSES,
+  OPEN_SESSION_STATUSES_SQL,
   SESSION_SELECT,
   type CollectionRow,
   type SessionRow,
@@ -75,8 +76,8 @@ export async function createSession(ctx: AppContext, userId: number, input: Crea
 
     // A collection made just now has no session yet (every session of the order is in it).
     const { rows: open } = created ? { rows: [] as SessionRow[] } : await tx.query<SessionRow>(
-      `SELECT * FROM payment_sessions WHERE order_id = $1 AND status = ANY($2::text[]) FOR UPDATE`,
-      [order.id, OPEN_SESSION_STATUSES],
+      `SELECT * FROM payment_sessions WHERE order_id = $1 AND status IN ${OPEN_SESSION_STATUSES_SQL} FOR UPDATE`,
+      [order.id],
     );
     for (const s of open) {
       const expired = s.expires_at !== null && s.expires_at <= now;

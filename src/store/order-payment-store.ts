@@ -4,7 +4,7 @@
  * and how much of it is refundable.
  */
 import type { Queryable } from './db.js';
-import { OPEN_SESSION_STATUSES, type SessionRow } from './payment-store.js';
+import { OPEN_SESSION_STATUSES_SQL, type SessionRow } from './payment-store.js';
 
 /** A payment of the order that is not `failed`/`canceled`, if any. */
 export async function findLivePayment(q: Queryable, orderId: number): Promise<{ id: number; status: string } | undefined> {
@@ -18,8 +18,8 @@ export async function findLivePayment(q: Queryable, orderId: number): Promise<{ 
 /** The order's open (payable) sessions, locked. */
 export async function lockOpenSessions(q: Queryable, orderId: number): Promise<SessionRow[]> {
   const { rows } = await q.query<SessionRow>(
-    `SELECT * FROM payment_sessions WHERE order_id = $1 AND status = ANY($2::text[]) ORDER BY id FOR UPDATE`,
-    [orderId, OPEN_SESSION_STATUSES],
+    `SELECT * FROM payment_sessions WHERE order_id = $1 AND status IN ${OPEN_SESSION_STATUSES_SQL} ORDER BY id FOR UPDATE`,
+    [orderId],
   );
   return rows;
 }

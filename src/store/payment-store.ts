@@ -73,6 +73,13 @@ export interface PaymentRow {
 
 export const OPEN_SESSION_STATUSES: readonly SessionStatus[] = ['pending', 'requires_more', 'requires_action'];
 
+/**
+ * The same list as SQL (`status IN OPEN_SESSION_STATUSES_SQL`), written into the statement rather
+ * than bound: statements run with generic plans (src/store/pg-db.ts), and only a literal list
+ * lets the planner use the partial indexes on open sessions (payment_sessions_one_payable_per_order).
+ */
+export const OPEN_SESSION_STATUSES_SQL = `(${OPEN_SESSION_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+
 export const SESSION_SELECT = `SELECT s.*, p.status AS payment_status FROM payment_sessions s LEFT JOIN payments p ON p.id = s.payment_id`;
 
 export async function lockCollection(q: Queryable, id: number): Promise<CollectionRow | undefined> {

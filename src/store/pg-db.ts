@@ -49,7 +49,14 @@ export function createPgDb(options: PgDbOptions): Db {
     application_name: options.applicationName ?? 'tender',
     idleTimeoutMillis: 30_000,
     // Timestamps are stored as instants; UTC output is the form parseTimestamptz reads fastest.
-    options: '-c TimeZone=UTC',
+    // Generic plans: a prepared statement is planned once per connection. Left to itself,
+    // PostgreSQL re-plans a statement on every execution when its plan for the actual values
+    // looks cheaper than the generic one — e.g. `$3::int IS NULL OR …` folds away — which the
+    // engine's statements (key lookups, all of them) never gain from; measured on the webhook
+    // phase in docs/benchmarks.md (third round).
+    // A status list a partial index depends on is written into the SQL, not bound
+    // (OPEN_SESSION_STATUSES_SQL), so the planner can still prove the index's predicate.
+    options: '-c TimeZone=UTC -c plan_cache_mode=force_generic_plan',
   });
   // An idle client that loses its connection emits 'error' on the pool; without a listener
   // that would crash the process. The next checkout simply gets a fresh connection.
