@@ -5,6 +5,7 @@
  */
 import type { CaptureMethod } from '../gateway.js';
 import type { Queryable } from '../../store/db.js';
+import { deferWrite } from '../../store/history-store.js';
 import type { CardScenario } from './test-cards.js';
 
 export type IntentStatus = 'requires_payment_method' | 'requires_action' | 'requires_capture' | 'succeeded' | 'canceled';
@@ -74,8 +75,15 @@ export async function lockToken(q: Queryable, id: string): Promise<TokenRow | un
   return rows[0];
 }
 
+/*
+ * The provider's writes (claimToken, saveIntent, insertOperation, insertEvent) join its
+ * transaction's last statement (`deferWrite`): each operation reads everything it needs under
+ * the intent's lock first and reads none of these rows after writing them, so one statement at
+ * the commit carries them all. Outside a transaction they run at once.
+ */
+
 export async function claimToken(q: Queryable, tokenId: string, intentId: string): Promise<void> {
-  await q.query('UPDATE test_gateway_tokens SET intent_id = $2 WHERE id = $1', [tokenId, intentId]);
+  await deferWrite(q, (n) => ({ sql: `UPDATE test_gateway_tokens SET intent_id = $${n + 1} WHERE id = $${n}`, params: [tokenId, intentId] }), `test_gateway_tokens:${tokenId}`);
 }
 
 export type NewIntent = Pick<IntentRow,
@@ -116,16 +124,20 @@ export async function intentOfSession(q: Queryable, accountId: number, sessionId
 
 /** Writes every mutable column back (the provider changes an intent only under its row lock). */
 export async function saveIntent(q: Queryable, i: IntentRow, now: Date): Promise<void> {
-  await q.query(
-    `UPDATE test_gateway_intents SET status = $2, cancellation_reason = $3, amount_capturable = $4, amount_captured = $5,
-       amount_refunded = $6, token_id = $7, card_brand = $8, card_last4 = $9, last_error = $10::jsonb, next_action = $11::jsonb,
-       return_url = $12, authorized_at = $13, updated_at = $14
-     WHERE id = $1`,
-    [i.id, i.status, i.cancellation_reason, i.amount_capturable, i.amount_captured, i.amount_refunded, i.token_id, i.card_brand,
-      i.card_last4, i.last_error === null ? null : JSON.stringify(i.last_error), i.next_action === null ? null : JSON.stringify(i.next_action),
-      i.return_url, i.authorized_at, now],
-  );
+  // Keyed by the intent: a second save in one transaction replaces the first (it carries every
+  // column from the same object, so the last state wins, as it did with two UPDATEs).
+  const params = [i.id, i.status, i.cancellation_reason, i.amount_capturable, i.amount_captured, i.amount_refunded, i.token_id, i.card_brand,
+    i.card_last4, i.last_error === null ? null : JSON.stringify(i.last_error), i.next_action === null ? null : JSON.stringify(i.next_action),
+    i.return_url, i.authorized_at, now];
+  await deferWrite(q, (n) => ({
+    sql: `UPDATE test_gateway_intents SET ${INTENT_SAVED.map((c, j) => `${c} = $${n + j + 1}${c === 'last_error' || c === 'next_action' ? '::jsonb' : ''}`).join(', ')}
+           WHERE id = $${n}`,
+    params,
+  }), `test_gateway_intents:${i.id}`);
 }
+
+const INTENT_SAVED = ['status', 'cancellation_reason', 'amount_capturable', 'amount_captured', 'amount_refunded', 'token_id', 'card_brand',
+  'card_last4', 'last_error', 'next_action', 'return_url', 'authorized_at', 'updated_at'] as const;
 
 export async function operationByKey(q: Queryable, accountId: number, key: string): Promise<OperationRow | undefined> {
   const { rows } = await q.query<OperationRow>('SELECT * FROM test_gateway_operations WHERE account_id = $1 AND idempotency_key = $2', [accountId, key]);
@@ -133,12 +145,13 @@ export async function operationByKey(q: Queryable, accountId: number, key: strin
 }
 
 export async function insertOperation(q: Queryable, op: Omit<OperationRow, 'created_at'> & { reason?: string | null }, now: Date): Promise<void> {
-  await q.query(
-    `INSERT INTO test_gateway_operations (id, account_id, intent_id, kind, idempotency_key, request_hash, amount, succeeded, result, reason, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11)`,
-    [op.id, op.account_id, op.intent_id, op.kind, op.idempotency_key, op.request_hash, op.amount, op.succeeded,
-      JSON.stringify(op.result), op.reason ?? null, now],
-  );
+  const params = [op.id, op.account_id, op.intent_id, op.kind, op.idempotency_key, op.request_hash, op.amount, op.succeeded,
+    JSON.stringify(op.result), op.reason ?? null, now];
+  await deferWrite(q, (n) => ({
+    sql: `INSERT INTO test_gateway_operations (id, account_id, intent_id, kind, idempotency_key, request_hash, amount, succeeded, result, reason, created_at)
+          VALUES (${params.map((_, j) => `$${n + j}${j === 8 ? '::jsonb' : ''}`).join(', ')})`,
+    params,
+  }));
 }
 
 /** Successful captures and refunds of an intent, oldest first (what retrieve reports). */
@@ -161,10 +174,12 @@ export interface EventRow {
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'dropped';
 
 export async function insertEvent(q: Queryable, e: EventRow, status: 'pending' | 'dropped', now: Date): Promise<void> {
-  await q.query(
-    'INSERT INTO test_gateway_events (id, account_id, intent_id, type, body, delivery_status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-    [e.id, e.account_id, e.intent_id, e.type, e.body, status, now],
-  );
+  const params = [e.id, e.account_id, e.intent_id, e.type, e.body, status, now];
+  await deferWrite(q, (n) => ({
+    sql: `INSERT INTO test_gateway_events (id, account_id, intent_id, type, body, delivery_status, created_at)
+          VALUES (${params.map((_, j) => `$${n + j}`).join(', ')})`,
+    params,
+  }));
 }
 
 export async function getEvent(q: Queryable, id: string): Promise<EventRow | undefined> {
