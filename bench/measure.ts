@@ -32,6 +32,8 @@ export interface RunResult {
   p99Ms: number;
   /** This process's user+system CPU per unit (ms). */
   cpuMsPerUnit: number;
+  /** Of cpuMsPerUnit, the kernel's part (system calls: sending and receiving statements). */
+  systemCpuMsPerUnit: number;
   /** The PostgreSQL backends' CPU per unit (ms); NaN on PGlite (its work is in cpuMsPerUnit). */
   dbCpuMsPerUnit: number;
   peakRssMb: number;
@@ -45,6 +47,7 @@ export interface RawRun {
   latencies: number[];
   seconds: number;
   cpuMs: number;
+  systemCpuMs: number;
   dbCpuMs: number;
   peakRssMb: number;
   machineBusyPct: number;
@@ -89,6 +92,7 @@ export async function runLoadRaw(opts: RunOptions, unit: (n: number) => Promise<
     latencies,
     seconds: elapsed,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    systemCpuMs: cpu.system / 1000,
     dbCpuMs,
     peakRssMb: rss.stop(),
     machineBusyPct: machine(),
@@ -109,6 +113,7 @@ export function summarizeRuns(runs: RawRun[]): RunResult {
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),
     cpuMsPerUnit: cpuMs / Math.max(1, latencies.length),
+    systemCpuMsPerUnit: runs.reduce((a, r) => a + r.systemCpuMs, 0) / Math.max(1, latencies.length),
     dbCpuMsPerUnit: runs.reduce((a, r) => a + r.dbCpuMs, 0) / Math.max(1, latencies.length),
     peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
     machineBusyPct: runs.reduce((a, r) => a + r.machineBusyPct * r.seconds, 0) / seconds,

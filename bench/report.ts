@@ -49,11 +49,15 @@ export function lifecycleTable(r: LifecycleReport): string {
   const split = `\nCPU at concurrency 1: ${f2(t.c1.cpuMsPerUnit)} ms/flow, of which ${f2(t.c1.gatewayCpuMsPerUnit)} ms inside test-gateway calls ` +
     `(the simulated provider and its ${f1(t.c1.gateway.statements)} statements) → Tender's own ≈ ${f2(t.c1.cpuMsPerUnit - t.c1.gatewayCpuMsPerUnit)} ms/flow` +
     `${r.engine === 'pglite' ? ' (PGlite: includes the WASM database\'s own work)' : ''}.`;
+  const userSys = (x: { cpuMsPerUnit: number; systemCpuMsPerUnit: number }) => `${f2(x.cpuMsPerUnit - x.systemCpuMsPerUnit)} + ${f2(x.systemCpuMsPerUnit)}`;
+  // The kernel's part covers the system calls that send and receive statements; a sampling
+  // profile cannot tell it apart (it also counts time the process waited, descheduled, in a call).
+  const kernel = `\nNode CPU per flow at c=16, user + system (the kernel: system calls): Tender ${userSys(t.c16)} ms, plain SQL ${userSys(b.c16)} ms.`;
   const u = r.unitCosts;
   const units = `\nUnit costs here (sequential, through Tender's Db): one statement ${f1(u.statementWallUs)} µs wall, ${f1(u.statementCpuUs)} µs Node CPU; ` +
     `one autocommitted INSERT ${f2(u.commitWallMs)} ms wall.`;
   return `Lifecycle in-process on ${r.engine} (collection → session → token → authorize → capture → refund part)\n` +
-    table(['', 'conc', 'flows/s', 'p50 ms', 'p99 ms', 'SQL stmts/flow', 'commits/flow', 'Node CPU ms/flow', 'PG CPU ms/flow'], rows) + split + units + warning;
+    table(['', 'conc', 'flows/s', 'p50 ms', 'p99 ms', 'SQL stmts/flow', 'commits/flow', 'Node CPU ms/flow', 'PG CPU ms/flow'], rows) + split + kernel + units + warning;
 }
 
 export function stepsTable(r: LifecycleReport): string {
