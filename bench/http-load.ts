@@ -6,7 +6,7 @@
  */
 import autocannon, { type RequestSpec } from 'autocannon';
 import { performance } from 'node:perf_hooks';
-import { machineCpu, percentile, procCpuMs, procRss, sampleRss } from './measure.js';
+import { machineCpu, percentile, procCpuTimes, procRss, sampleRss } from './measure.js';
 import type { PgCpu } from './pg-cpu.js';
 import type { ServerProcess } from './server-process.js';
 
@@ -32,6 +32,8 @@ export interface HttpResult {
   statementsPerRequest: number;
   commitsPerRequest: number;
   serverCpuMsPerRequest: number;
+  /** Of serverCpuMsPerRequest, the kernel's part (system calls). */
+  serverSystemCpuMsPerRequest: number;
   /** PostgreSQL backends' CPU per request; NaN on PGlite (inside the server's own CPU). */
   dbCpuMsPerRequest: number;
   serverPeakRssMb: number;
@@ -76,6 +78,7 @@ export interface RawHttp {
   statements: number;
   commits: number;
   serverCpuMs: number;
+  serverSystemCpuMs: number;
   dbCpuMs: number;
   serverPeakRssMb: number;
   machineBusyPct: number;
@@ -113,7 +116,7 @@ export async function httpLoadRaw<C extends object>(opts: LoadOptions<C>): Promi
 
   const before = await opts.server.stats();
   await opts.dbCpu?.start();
-  const cpu0 = procCpuMs(opts.server.pid);
+  const cpu0 = procCpuTimes(opts.server.pid);
   const rss = sampleRss(() => procRss(opts.server.pid));
   const machine = machineCpu();
   const started = performance.now();
@@ -134,7 +137,7 @@ export async function httpLoadRaw<C extends object>(opts: LoadOptions<C>): Promi
   const seconds = opts.amount !== undefined && lastResponse > started ? (lastResponse - started) / 1000 : result.duration;
   const busy = machine();
   const peak = rss.stop();
-  const cpu = procCpuMs(opts.server.pid) - cpu0;
+  const cpu1 = procCpuTimes(opts.server.pid);
   const after = await opts.server.stats();
   const dbCpuMs = opts.dbCpu ? await opts.dbCpu.stop() : Number.NaN;
 
@@ -148,7 +151,8 @@ export async function httpLoadRaw<C extends object>(opts: LoadOptions<C>): Promi
     non2xxByRoute: non2xx,
     statements: after.statements - before.statements,
     commits: after.commits - before.commits,
-    serverCpuMs: cpu,
+    serverCpuMs: cpu1.userMs + cpu1.systemMs - cpu0.userMs - cpu0.systemMs,
+    serverSystemCpuMs: cpu1.systemMs - cpu0.systemMs,
     dbCpuMs,
     serverPeakRssMb: peak,
     machineBusyPct: busy,
@@ -191,6 +195,7 @@ export function summarizeHttp(raws: RawHttp[]): HttpResult {
     statementsPerRequest: raws.reduce((a, r) => a + r.statements, 0) / total,
     commitsPerRequest: raws.reduce((a, r) => a + r.commits, 0) / total,
     serverCpuMsPerRequest: raws.reduce((a, r) => a + r.serverCpuMs, 0) / total,
+    serverSystemCpuMsPerRequest: raws.reduce((a, r) => a + r.serverSystemCpuMs, 0) / total,
     dbCpuMsPerRequest: raws.reduce((a, r) => a + r.dbCpuMs, 0) / total,
     serverPeakRssMb: Math.max(...raws.map((r) => r.serverPeakRssMb)),
     machineBusyPct: raws.reduce((a, r) => a + r.machineBusyPct * r.seconds, 0) / seconds,

@@ -171,14 +171,20 @@ function procStatusKb(pid: number, field: string): number {
 
 /** Another process's CPU time so far (user+system, ms), from /proc/<pid>/stat. */
 export function procCpuMs(pid: number): number {
+  const t = procCpuTimes(pid);
+  return t.userMs + t.systemMs;
+}
+
+/** A process's user and system (kernel) CPU so far, ms; zeros when /proc cannot tell. */
+export function procCpuTimes(pid: number): { userMs: number; systemMs: number } {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // After the command: state is field 3; utime and stime are fields 14 and 15 (1-based).
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+    // USER_HZ is 100 on Linux.
+    return { userMs: Number(fields[11]) * 10, systemMs: Number(fields[12]) * 10 };
   } catch {
-    return 0;
+    return { userMs: 0, systemMs: 0 };
   }
 }
 

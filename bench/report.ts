@@ -88,8 +88,15 @@ export function httpTable(h: HttpReport): string {
   ];
   return `HTTP over loopback on ${h.engine}, ${s.connections} connections (server in a child process; RSS = its VmRSS sampled every 100 ms)\n` +
     table(['', 'req/s', 'p50 ms', 'p99 ms', 'SQL/req', 'srv CPU ms/req', 'PG CPU ms/req', 'peak RSS MB', 'non-2xx'], rows) +
+    `\nServer CPU per request, user + system (the kernel: system calls), ms: ${userSystem([
+      ['storefront', s], ['INSERT route', h.bareInsert], ['getSessions', h.getSessions], ['SELECT route', h.bareSelect], ['webhooks', h.webhooks],
+    ])}` +
     `\nTender server peak RSS over its life (VmHWM): ${f1(h.tenderServerPeakRssMb)} MB; bare server: ${f1(h.bareServerPeakRssMb)} MB` +
     `\nTender server after a full GC (heap used / external / RSS, MB): ${h.retained.map((r) => `${r.after} ${f1(r.heapUsedMb)} / ${f1(r.externalMb)} / ${f1(r.rssMb)}`).join('; ')}`;
+}
+
+function userSystem(list: [string, HttpResult][]): string {
+  return list.map(([name, x]) => `${name} ${f2(x.serverCpuMsPerRequest - x.serverSystemCpuMsPerRequest)} + ${f2(x.serverSystemCpuMsPerRequest)}`).join('; ');
 }
 
 export function probesTable(h: HttpReport): string {

@@ -3,6 +3,13 @@ import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, ti
 /** Master key material (32 bytes) from which per-purpose keys are derived with HKDF. */
 export class KeyRing {
   private readonly master: Buffer;
+  /**
+   * Derived keys by purpose: HKDF is deterministic, and some purposes are derived on every
+   * request (a test-gateway webhook's signing secret: 5 % of the webhook's JavaScript CPU in the
+   * benchmark's profile, docs/benchmarks.md). They are no more secret than the master key held
+   * beside them. Purposes are a small set plus one per test account; the bound guards misuse.
+   */
+  private readonly derived = new Map<string, Buffer>();
 
   constructor(master: Buffer) {
     if (master.length !== 32) throw new Error('TENDER_SECRET_KEY must decode to exactly 32 bytes');
@@ -20,7 +27,14 @@ export class KeyRing {
   }
 
   derive(purpose: string): Buffer {
-    return Buffer.from(hkdfSync('sha256', this.master, Buffer.alloc(0), `tender:${purpose}`, 32));
+    let key = this.derived.get(purpose);
+    if (key === undefined) {
+      key = Buffer.from(hkdfSync('sha256', this.master, Buffer.alloc(0), `tender:${purpose}`, 32));
+      if (this.derived.size >= 1024) this.derived.clear();
+      this.derived.set(purpose, key);
+    }
+    // A copy: a caller that changes what it got cannot change the next caller's key.
+    return Buffer.from(key);
   }
 
   /** AES-256-GCM; output `v1.<iv>.<tag>.<ciphertext>` in base64url. */
