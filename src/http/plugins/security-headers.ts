@@ -1,5 +1,5 @@
-import helmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import helmet, { type HelmetOptions } from 'helmet';
 import type { AppContext } from '../../context.js';
 
 /**
@@ -13,15 +13,19 @@ import type { AppContext } from '../../context.js';
  *   and break the page.
  * Pages that set their own CSP in the handler (the test gateway's checkout) keep theirs: a header
  * set on the reply replaces the one helmet set on the raw response.
+ *
+ * helmet itself, not @fastify/helmet: that plugin builds a new helmet middleware — the CSP
+ * directives parsed again — on every request (`helmet(options)` inside its hooks), 2–6 % of a
+ * request's JavaScript CPU in the benchmark's profiles (docs/benchmarks.md). The two
+ * middlewares here are built once, and applied exactly as the plugin applies them.
  */
 export async function registerSecurityHeaders(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const https = ctx.config.publicUrl.startsWith('https://');
-  await app.register(helmet, {
-    global: false,
-    contentSecurityPolicy: { useDefaults: true, directives: { upgradeInsecureRequests: https ? [] : null } },
-  });
-  app.addHook('onRequest', async (request, reply) => {
-    reply.helmet(isAdminPanel(request) ? { contentSecurityPolicy: false } : undefined);
+  const options: HelmetOptions = { contentSecurityPolicy: { useDefaults: true, directives: { upgradeInsecureRequests: https ? [] : null } } };
+  const api = helmet(options);
+  const panel = helmet({ ...options, contentSecurityPolicy: false });
+  app.addHook('onRequest', (request, reply, done) => {
+    (isAdminPanel(request) ? panel : api)(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined));
   });
 }
 
