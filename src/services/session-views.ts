@@ -1,6 +1,7 @@
 import type { PaymentSession } from '../contract/payments.js';
 import { toMajorNumber } from '../domain/format-major.js';
 import type { SessionRow } from '../store/payment-store.js';
+import { isoFromTimestamptz } from '../store/timestamp-parser.js';
 
 /**
  * The status string the OneEntry wire shows for a session ("free-form": `waiting` until paid,
@@ -44,7 +45,21 @@ export const SESSION_VIEW_COLUMNS = [
   'gateway_status', 'gateway_ref', 'expires_at', 'payment_id', 'client_secret',
 ] as const;
 
-export type SessionViewRow = Pick<SessionRow, (typeof SESSION_VIEW_COLUMNS)[number] | 'payment_status'>;
+/** Timestamps come as Dates, or as PostgreSQL's text where a list selects them `::text` (SESSION_LIST_TIMES). */
+type Instant = Date | string;
+
+export type SessionViewRow = Omit<Pick<SessionRow, (typeof SESSION_VIEW_COLUMNS)[number] | 'payment_status'>, 'created_at' | 'updated_at' | 'expires_at'> & {
+  created_at: Instant;
+  updated_at: Instant;
+  expires_at: Instant | null;
+};
+
+/** The view's timestamps: a list selects these as text and renders them without a Date each. */
+export const SESSION_LIST_TIMES: ReadonlySet<string> = new Set(['created_at', 'updated_at', 'expires_at']);
+
+function iso(t: Instant): string {
+  return typeof t === 'string' ? isoFromTimestamptz(t) : t.toISOString();
+}
 
 export function sessionView(row: SessionViewRow): PaymentSession {
   const view: PaymentSession = {
@@ -56,14 +71,14 @@ export function sessionView(row: SessionViewRow): PaymentSession {
     amountMinor: Number(row.amount),
     currency: row.currency,
     status: sessionWireStatus(row),
-    createdDate: row.created_at.toISOString(),
-    updatedDate: row.updated_at.toISOString(),
+    createdDate: iso(row.created_at),
+    updatedDate: iso(row.updated_at),
     type: row.type,
     paymentAccountId: row.account_id,
     paymentUrl: row.payment_url,
     gatewayStatus: row.gateway_status,
     sessionId: row.gateway_ref,
-    expiresAt: row.expires_at ? row.expires_at.toISOString() : null,
+    expiresAt: row.expires_at ? iso(row.expires_at) : null,
     paymentId: row.payment_id,
   };
   // Optional, never null (contract §5): leave the key out when there is no secret.
