@@ -125,7 +125,7 @@ export async function httpPart(engine: Engine, opts: HttpOptions): Promise<HttpR
       const profiled = async (name: string, run: () => Promise<unknown>) => {
         await t.call('profile-start');
         await run();
-        profiles[name] = await t.call<ProfileSummary>('profile-stop');
+        profiles[name] = await t.call<ProfileSummary>('profile-stop', { name });
         opts.log(formatSummary(`CPU profile, Tender server on ${engine}, ${name} (${c} connections)`, profiles[name]!));
       };
       await profiled('storefront', () => httpLoad(storefrontLoad(t, c, window)));
@@ -192,7 +192,7 @@ async function probeRoutes(s: ServerProcess, secretKey: string): Promise<RoutePr
 type StorefrontContext = { u?: number; orderId?: number };
 
 /** createOrder (one product, the test-gateway account), then createSession for that order. */
-function storefrontLoad(s: ServerProcess, connections: number, seconds: number) {
+export function storefrontLoad(s: ServerProcess, connections: number, seconds: number) {
   let user = 0;
   const appToken = s.ready.appToken!;
   const users = s.ready.users!;
@@ -222,7 +222,7 @@ function storefrontLoad(s: ServerProcess, connections: number, seconds: number) 
 }
 
 /** Pages of 30 of a user's sessions, at a random offset that still has 30 rows. */
-function getSessionsLoad(s: ServerProcess, connections: number, seconds: number, pages: Map<number, number>) {
+export function getSessionsLoad(s: ServerProcess, connections: number, seconds: number, pages: Map<number, number>) {
   let next = 0;
   const users = s.ready.users!;
   return {
@@ -285,7 +285,7 @@ function selectLoad(s: ServerProcess, connections: number, seconds: number): Loa
   };
 }
 
-function serverEnv(engine: Engine, db: FreshDatabase, mode: 'tender' | 'bare', secretKey: string): Record<string, string> {
+export function serverEnv(engine: Engine, db: FreshDatabase, mode: 'tender' | 'bare', secretKey: string): Record<string, string> {
   return {
     BENCH_SERVER: mode,
     BENCH_ENGINE: engine,

@@ -62,10 +62,20 @@ handlers.set('profile-start', async () => {
   stopProfile = await startProfile();
   return null;
 });
-handlers.set('profile-stop', async () => {
+handlers.set('profile-stop', async (args) => {
   const stop = stopProfile;
   stopProfile = undefined;
-  return stop ? summarize(await stop(), 25) : null;
+  if (!stop) return null;
+  const profile = await stop();
+  // BENCH_PROFILE_DIR: keep the raw profile too (open it in Chrome's DevTools, or summarize it
+  // with `npx tsx bench/cpu-profile.ts FILE`).
+  const dir = process.env.BENCH_PROFILE_DIR;
+  if (dir) {
+    const { writeFileSync, mkdirSync } = await import('node:fs');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(`${dir}/${engine}-${String(args.name ?? 'phase')}-${Date.now()}.cpuprofile`, JSON.stringify(profile));
+  }
+  return summarize(profile, 25);
 });
 
 let ready: ServerReady;

@@ -24,6 +24,23 @@ describe('http app', () => {
     expect(typeof body.requestId).toBe('string');
   });
 
+  it('names every answer with its own x-request-id, the one an error body carries', async () => {
+    const ids = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      const res = await fetch(`${t.url}/health`);
+      ids.add(res.headers.get('x-request-id') ?? '');
+    }
+    expect(ids.size).toBe(20);
+    for (const id of ids) expect(id).toMatch(/^req_[A-Za-z0-9_-]{12}$/);
+    for (const headers of [{ 'x-app-token': t.appToken }, {}] as Record<string, string>[]) {
+      const res = await fetch(`${t.url}/api/content/nope`, { headers });
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      const body = (await res.json()) as { requestId: string };
+      expect(res.headers.get('x-request-id')).toBe(body.requestId);
+      expect(ids.has(body.requestId)).toBe(false);
+    }
+  });
+
   it('refuses /api/content without a valid app token, including the literal "undefined"', async () => {
     for (const token of [undefined, 'undefined', 'wrong']) {
       const headers: Record<string, string> = token === undefined ? {} : { 'x-app-token': token };
