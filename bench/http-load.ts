@@ -24,6 +24,8 @@ export interface HttpResult {
   seconds: number;
   requests: number;
   reqPerSec: number;
+  /** req/s of each merged window, in order (a ratio per window pair shows the run's own spread). */
+  windowReqPerSec: number[];
   p50Ms: number;
   p99Ms: number;
   non2xx: number;
@@ -187,6 +189,7 @@ export function summarizeHttp(raws: RawHttp[]): HttpResult {
     seconds,
     requests: ok + non2xxTotal,
     reqPerSec: ok / seconds,
+    windowReqPerSec: raws.map((r) => r.ok / r.seconds),
     p50Ms: percentile(all, 0.5),
     p99Ms: percentile(all, 0.99),
     non2xx: non2xxTotal,
