@@ -22,6 +22,8 @@ export interface WebhookConfig {
   fanoutIntervalMs: number;
   /** How long a missing event id may hold back later events before it is given up, in ms. */
   gapGraceMs: number;
+  /** Settled deliveries (and their attempts) are deleted this many days after they settled. */
+  logRetentionDays: number;
 }
 
 export interface JobConfig {
@@ -34,7 +36,7 @@ export interface JobConfig {
   maintenanceIntervalSeconds: number;
 }
 
-export const SCHEDULED_JOB_NAMES = ['reconcile', 'idempotency-prune', 'webhook-sweep'] as const;
+export const SCHEDULED_JOB_NAMES = ['reconcile', 'idempotency-prune', 'webhook-sweep', 'webhook-log-prune'] as const;
 export type ScheduledJobName = (typeof SCHEDULED_JOB_NAMES)[number];
 
 const HOUR = 3_600_000;
@@ -47,8 +49,9 @@ export const DEFAULT_JOB_CONFIG: JobConfig = {
     concurrency: 4,
     fanoutIntervalMs: 500,
     gapGraceMs: 5_000,
+    logRetentionDays: 30,
   },
-  schedules: { reconcile: 60, 'idempotency-prune': 3_600, 'webhook-sweep': 300 },
+  schedules: { reconcile: 60, 'idempotency-prune': 3_600, 'webhook-sweep': 300, 'webhook-log-prune': 3_600 },
   pollingIntervalSeconds: 2,
   maintenanceIntervalSeconds: 60,
 };
@@ -72,7 +75,7 @@ export function withOverrides(base: JobConfig, o: JobConfigOverrides = {}): JobC
 /**
  * Environment variables (all optional; see docs/webhooks.md): TENDER_WEBHOOK_TIMEOUT_MS,
  * TENDER_WEBHOOK_BACKOFF_MS, TENDER_WEBHOOK_BACKOFF_MAX_MS, TENDER_WEBHOOK_RETRY_FOR_MS,
- * TENDER_WEBHOOK_DISABLE_AFTER, TENDER_WEBHOOK_CONCURRENCY, TENDER_JOB_<NAME>_SEC (NAME in upper
+ * TENDER_WEBHOOK_DISABLE_AFTER, TENDER_WEBHOOK_CONCURRENCY, TENDER_WEBHOOK_LOG_RETENTION_DAYS, TENDER_JOB_<NAME>_SEC (NAME in upper
  * snake case, e.g. TENDER_JOB_IDEMPOTENCY_PRUNE_SEC), TENDER_JOBS_POLL_SEC.
  */
 export function loadJobConfig(env: NodeJS.ProcessEnv = process.env): JobConfig {
@@ -95,6 +98,7 @@ export function loadJobConfig(env: NodeJS.ProcessEnv = process.env): JobConfig {
       concurrency: num(env, 'TENDER_WEBHOOK_CONCURRENCY', d.webhooks.concurrency, { min: 1, integer: true }),
       fanoutIntervalMs: d.webhooks.fanoutIntervalMs,
       gapGraceMs: d.webhooks.gapGraceMs,
+      logRetentionDays: num(env, 'TENDER_WEBHOOK_LOG_RETENTION_DAYS', d.webhooks.logRetentionDays, { min: 1, integer: true }),
     },
     schedules,
     pollingIntervalSeconds: num(env, 'TENDER_JOBS_POLL_SEC', d.pollingIntervalSeconds, { min: 0.5 }),

@@ -1,10 +1,10 @@
 import type { AppContext } from '../context.js';
 import { reconcile } from '../services/engine/reconcile.js';
-import type { ScheduledJobName } from './job-config.js';
+import type { JobConfig, ScheduledJobName } from './job-config.js';
 import { jobQueue } from './queue.js';
 
 /** What each scheduled job does; each returns a small JSON report for scheduled_job_runs. */
-export const SCHEDULED_JOBS: Record<ScheduledJobName, (ctx: AppContext) => Promise<Record<string, unknown>>> = {
+export const SCHEDULED_JOBS: Record<ScheduledJobName, (ctx: AppContext, config: JobConfig) => Promise<Record<string, unknown>>> = {
   /** Session expiry and reconciliation of unsettled operations (src/services/engine/reconcile.ts). */
   reconcile: async (ctx) => ({ ...(await reconcile(ctx)) }),
 
@@ -37,5 +37,31 @@ export const SCHEDULED_JOBS: Record<ScheduledJobName, (ctx: AppContext) => Promi
       queue.wake();
     }
     return { requeued: rows.length };
+  },
+
+  /**
+   * The delivery log's retention: deliveries that settled (succeeded, or failed for good) more
+   * than `logRetentionDays` ago are deleted with their attempts (ON DELETE CASCADE). Pending
+   * deliveries are never touched — a replay makes a delivery pending again, and the DELETE
+   * re-checks the status of a row a replay changed while it waited. The events themselves
+   * (`events`, the merchant's event list) and the payment history are kept. Deleted in batches
+   * of 1,000 so that a first run over a large log holds no long transaction; at most 100
+   * batches per run, the next run goes on.
+   */
+  'webhook-log-prune': async (ctx, config) => {
+    let deliveries = 0;
+    for (let batch = 0; batch < 100; batch++) {
+      const { rowCount } = await ctx.db.query(
+        `DELETE FROM webhook_deliveries WHERE id IN (
+           SELECT id FROM webhook_deliveries
+            WHERE status <> 'pending' AND completed_at < now() - make_interval(days => $1)
+            ORDER BY completed_at LIMIT 1000)
+           AND status <> 'pending'`,
+        [config.webhooks.logRetentionDays],
+      );
+      deliveries += rowCount;
+      if (rowCount < 1000) break;
+    }
+    return { deliveries, retentionDays: config.webhooks.logRetentionDays };
   },
 };

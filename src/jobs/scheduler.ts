@@ -32,7 +32,7 @@ export async function startScheduler(
     const workerId = await boss.work(
       queue,
       { includeMetadata: true, pollingIntervalSeconds: Math.max(0.5, Math.min(periodSec / 2, config.pollingIntervalSeconds)) },
-      wrap(async ([job]: PgBoss.JobWithMetadata[]) => (job ? runScheduled(ctx, name, job, runner) : undefined)),
+      wrap(async ([job]: PgBoss.JobWithMetadata[]) => (job ? runScheduled(ctx, config, name, job, runner) : undefined)),
     );
     const send = async () => {
       try {
@@ -52,7 +52,7 @@ export async function startScheduler(
   };
 }
 
-async function runScheduled(ctx: AppContext, name: ScheduledJobName, job: PgBoss.JobWithMetadata, runner: string): Promise<unknown> {
+async function runScheduled(ctx: AppContext, config: JobConfig, name: ScheduledJobName, job: PgBoss.JobWithMetadata, runner: string): Promise<unknown> {
   const slot = slotStart(job.singletonOn);
   const { rows } = await ctx.db.query<{ id: bigint }>(
     'INSERT INTO scheduled_job_runs (job, slot_start, runner) VALUES ($1, $2, $3) RETURNING id',
@@ -60,7 +60,7 @@ async function runScheduled(ctx: AppContext, name: ScheduledJobName, job: PgBoss
   );
   const runId = rows[0]!.id;
   try {
-    const result = await SCHEDULED_JOBS[name](ctx);
+    const result = await SCHEDULED_JOBS[name](ctx, config);
     await ctx.db.query('UPDATE scheduled_job_runs SET finished_at = now(), ok = true, result = $2 WHERE id = $1', [runId, result]);
     return result;
   } catch (err) {

@@ -7,7 +7,8 @@ import { startTender, type TestTender } from '../support/tender.js';
 import { assertOncePerSlot, type RunRow } from './job-runs.js';
 import { eventually, startReceiver } from './receiver.js';
 
-const EVERY_SECOND = { schedules: { reconcile: 1, 'idempotency-prune': 1, 'webhook-sweep': 1 }, pollingIntervalSeconds: 0.5 };
+const EVERY_SECOND = { schedules: { reconcile: 1, 'idempotency-prune': 1, 'webhook-sweep': 1, 'webhook-log-prune': 1 }, pollingIntervalSeconds: 0.5 };
+const CONFIG = withOverrides(DEFAULT_JOB_CONFIG, EVERY_SECOND);
 
 describe('scheduled jobs', () => {
   let t: TestTender;
@@ -48,7 +49,7 @@ describe('scheduled jobs', () => {
     const keys = () => t.ctx.db.query<{ key: string }>("SELECT key FROM idempotency_keys WHERE scope = 'admin:1' ORDER BY key");
     await eventually(async () => (await keys()).rows.length === 1, 5_000, 'old key pruned');
     expect((await keys()).rows.map((r) => r.key)).toEqual(['new']);
-    expect(await SCHEDULED_JOBS['idempotency-prune'](t.ctx)).toMatchObject({ idempotencyKeys: 0 });
+    expect(await SCHEDULED_JOBS['idempotency-prune'](t.ctx, CONFIG)).toMatchObject({ idempotencyKeys: 0 });
   });
 
   it('sweeps up a due delivery whose job was lost', async () => {
@@ -68,5 +69,42 @@ describe('scheduled jobs', () => {
     } finally {
       await rx.close();
     }
+  });
+
+  it('deletes settled deliveries past the retention with their attempts, and keeps pending, recent and replayed ones', async () => {
+    // Five events of the log, then an endpoint (which gets no history: fan-out leaves it these
+    // events), then one delivery of each to it, written here with no job behind them.
+    const { rows: events } = await t.ctx.db.query<{ id: string }>(
+      `INSERT INTO events (public_id, type, object_type, object_id, ordering_key, data)
+       SELECT 'evt_retention_' || g, 'payment.captured', 'payment', g, 'payment:' || g, '{}' FROM generate_series(1, 5) g RETURNING id`);
+    const ep = (await api(t)('POST', '/api/admin/webhook-endpoints', { url: 'http://127.0.0.1:9/never', eventTypes: ['*'] })).body.endpoint;
+    const delivery = async (eventId: string, status: string, settledDaysAgo: number | null) => (await t.ctx.db.query<{ id: string }>(
+      `INSERT INTO webhook_deliveries (endpoint_id, event_id, ordering_key, status, attempts, completed_at, next_attempt_at)
+       VALUES ($1, $2, 'k', $3, 1, now() - make_interval(days => $4::int), now() + interval '1 day') RETURNING id`,
+      [ep.id, eventId, status, settledDaysAgo])).rows[0]!.id;
+    const oldOk = await delivery(events[0]!.id, 'succeeded', 31);
+    const oldFailed = await delivery(events[1]!.id, 'failed', 45);
+    const recent = await delivery(events[2]!.id, 'succeeded', 29);
+    const pending = await delivery(events[3]!.id, 'pending', 90);
+    const replayed = await delivery(events[4]!.id, 'failed', 60);
+    for (const id of [oldOk, oldFailed, recent, pending, replayed]) {
+      await t.ctx.db.query(`INSERT INTO webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code) VALUES ($1, 1, now(), 5, 500)`, [id]);
+    }
+    // A replay makes the old failed delivery pending again before the job runs.
+    expect((await api(t)('POST', `/api/admin/events/${events[4]!.id}/replay`, { endpointId: ep.id })).status).toBe(200);
+    const ids = [oldOk, oldFailed, recent, pending, replayed];
+    const left = async () => (await t.ctx.db.query<{ id: string }>('SELECT id FROM webhook_deliveries WHERE id = ANY($1::bigint[]) ORDER BY id', [ids])).rows.map((r) => r.id);
+    // The scheduled runs (every second here) do it; a direct run then finds nothing more.
+    await eventually(async () => (await left()).length === 3, 5_000, 'old settled deliveries pruned');
+    expect(await left()).toEqual([recent, pending, replayed]);
+    // (The replayed delivery has a second attempt by now: the worker tried it at once.)
+    const attempts = await t.ctx.db.query<{ delivery_id: string }>('SELECT DISTINCT delivery_id FROM webhook_attempts WHERE delivery_id = ANY($1::bigint[]) ORDER BY delivery_id', [ids]);
+    expect(attempts.rows.map((r) => r.delivery_id)).toEqual([recent, pending, replayed]);
+    expect(await SCHEDULED_JOBS['webhook-log-prune'](t.ctx, CONFIG)).toEqual({ deliveries: 0, retentionDays: 30 });
+    // The events stay (the merchant's event list), and a shorter retention prunes the recent one.
+    expect((await t.ctx.db.query('SELECT 1 FROM events WHERE id = ANY($1::bigint[])', [events.map((e) => e.id)])).rowCount).toBe(5);
+    const week = withOverrides(CONFIG, { webhooks: { logRetentionDays: 7 } });
+    expect(await SCHEDULED_JOBS['webhook-log-prune'](t.ctx, week)).toEqual({ deliveries: 1, retentionDays: 7 });
+    expect(await left()).toEqual([pending, replayed]);
   });
 });

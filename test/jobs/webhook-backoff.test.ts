@@ -33,10 +33,13 @@ describe('webhook retry schedule', () => {
   });
 
   it('reads its settings from the environment and refuses nonsense', () => {
-    const c = loadJobConfig({ TENDER_WEBHOOK_BACKOFF_MS: '200', TENDER_WEBHOOK_RETRY_FOR_MS: '5000', TENDER_JOB_IDEMPOTENCY_PRUNE_SEC: '2', TENDER_WEBHOOK_DISABLE_AFTER: '4' });
+    const c = loadJobConfig({ TENDER_WEBHOOK_BACKOFF_MS: '200', TENDER_WEBHOOK_RETRY_FOR_MS: '5000', TENDER_JOB_IDEMPOTENCY_PRUNE_SEC: '2', TENDER_WEBHOOK_DISABLE_AFTER: '4', TENDER_WEBHOOK_LOG_RETENTION_DAYS: '7' });
     expect(c.webhooks.backoff).toMatchObject({ baseMs: 200, retryForMs: 5000, capMs: 6 * HOUR });
     expect(c.webhooks.disableAfter).toBe(4);
-    expect(c.schedules).toEqual({ reconcile: 60, 'idempotency-prune': 2, 'webhook-sweep': 300 });
+    expect(c.webhooks.logRetentionDays).toBe(7);
+    expect(loadJobConfig({}).webhooks.logRetentionDays).toBe(30);
+    expect(c.schedules).toEqual({ reconcile: 60, 'idempotency-prune': 2, 'webhook-sweep': 300, 'webhook-log-prune': 3600 });
+    expect(() => loadJobConfig({ TENDER_WEBHOOK_LOG_RETENTION_DAYS: '0' })).toThrow(/TENDER_WEBHOOK_LOG_RETENTION_DAYS must be an integer >= 1/);
     expect(() => loadJobConfig({ TENDER_JOB_RECONCILE_SEC: '0.5' })).toThrow(/TENDER_JOB_RECONCILE_SEC must be an integer >= 1/);
     expect(() => loadJobConfig({ TENDER_WEBHOOK_TIMEOUT_MS: 'soon' })).toThrow(/TENDER_WEBHOOK_TIMEOUT_MS/);
   });
