@@ -55,8 +55,16 @@ const dbPerRequest = (r: RawHttp) => (r.dbCpuMs / Math.max(1, r.ok + r.non2xx));
 
 async function side(name: 'A' | 'B', tree: CompiledTree): Promise<Side> {
   const db = await freshPgDatabase(pgBaseUrl(), `ab_${name.toLowerCase()}`);
-  const server = await startServer(serverEnv('postgres', db, 'tender', secretKey), tree.path('bench/server.ts'));
-  return { name, tree, db, server, cpu: await openPgCpu(db.url!) };
+  let server: ServerProcess | undefined;
+  try {
+    server = await startServer(serverEnv('postgres', db, 'tender', secretKey), tree.path('bench/server.ts'));
+    return { name, tree, db, server, cpu: await openPgCpu(db.url!) };
+  } catch (err) {
+    // Nothing of a side that did not start is left behind (its database included).
+    await server?.stop();
+    await db.drop();
+    throw err;
+  }
 }
 
 function load(s: Side, phase: string, secs: number): LoadOptions<object> {
