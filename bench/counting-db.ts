@@ -99,6 +99,7 @@ export function countingDb(inner: Db, counter: Counter, component: Component): D
     kind: inner.kind,
     stats: inner.stats,
     changes: inner.changes,
+    transactionStatements: inner.transactionStatements,
     async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
       note(sql, null);
       return inner.query<R>(sql, params);
@@ -107,9 +108,10 @@ export function countingDb(inner: Db, counter: Counter, component: Component): D
       const id = ++txSeq;
       try {
         const out = await inner.transaction(async (tx) => {
-          // BEGIN and COMMIT are statements too (db.stats counts both).
-          tally().statements += 2;
-          counter.trace?.push({ component, tx: id, sql: 'BEGIN' });
+          // BEGIN and COMMIT are statements too where the database sends them (db.stats counts
+          // both); on PostgreSQL a transaction has none (src/store/pg-implicit-tx.ts).
+          tally().statements += inner.transactionStatements;
+          if (inner.transactionStatements > 0) counter.trace?.push({ component, tx: id, sql: 'BEGIN' });
           const wrapped: Queryable = {
             async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
               note(sql, id);
@@ -124,7 +126,7 @@ export function countingDb(inner: Db, counter: Counter, component: Component): D
           return fn(wrapped);
         }, options);
         tally().commits++;
-        counter.trace?.push({ component, tx: id, sql: 'COMMIT' });
+        counter.trace?.push({ component, tx: id, sql: inner.transactionStatements > 0 ? 'COMMIT' : '(Sync: commit)' });
         return out;
       } catch (err) {
         tally().rollbacks++;

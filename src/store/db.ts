@@ -56,6 +56,11 @@ export interface Db extends Queryable {
    * handle inside would deadlock; on PostgreSQL it would silently run outside the transaction.
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * Statements a committed transaction costs beyond its own: BEGIN and COMMIT (2) on PGlite; 0 on
+   * PostgreSQL, where a transaction is its statements and the Sync that ends them (pg-implicit-tx.ts).
+   */
+  readonly transactionStatements: number;
   /** Runs a multi-statement script without parameters (migrations). */
   exec(sql: string): Promise<void>;
   /** Notifications of changes other processes made (see change-feed.ts); starts on first use. */

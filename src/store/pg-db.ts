@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { Db, DbStats, Queryable, QueryResult, TransactionOptions } from './db.js';
 import { CHANGES_CHANNEL, CommitHooks, isRetryableTxError, isStalePlan, retryDelay } from './db.js';
 import { createChangeFeed } from './change-feed.js';
+import { ImplicitTransaction } from './pg-implicit-tx.js';
 import { parseTimestamptz } from './timestamp-parser.js';
 
 // int8 → bigint: amounts are bigint minor units and must never pass through a double.
@@ -64,13 +65,16 @@ export function createPgDb(options: PgDbOptions): Db {
   const stats: DbStats = { statements: 0, commits: 0, rollbacks: 0 };
   const prepared = options.preparedStatements ?? true;
 
-  async function run<R>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+  /** Runs one statement on the pool, or inside `itx` (see pg-implicit-tx.ts). */
+  async function run<R>(on: pg.Pool | ImplicitTransaction, sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
     stats.statements++;
     const name = prepared && params && params.length > 0 ? statementName(sql) : undefined;
     try {
-      const res = name
-        ? await client.query({ name, text: sql, values: params as unknown[] })
-        : await client.query(sql, params as unknown[] | undefined);
+      const res = on instanceof ImplicitTransaction
+        ? await on.query(sql, params ?? [], name)
+        : name
+          ? await on.query({ name, text: sql, values: params as unknown[] })
+          : await on.query(sql, params as unknown[] | undefined);
       return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
     } catch (err) {
       if (name === undefined || !isStalePlan(err)) throw err;
@@ -79,7 +83,7 @@ export function createPgDb(options: PgDbOptions): Db {
       // the statement is simply re-run; inside one the error aborted it, and Db.transaction
       // retries the whole transaction.
       renameStatement(sql);
-      if (client instanceof pg.Pool) return run(client, sql, params);
+      if (on instanceof pg.Pool) return run(on, sql, params);
       throw err;
     }
   }
@@ -111,23 +115,28 @@ export function createPgDb(options: PgDbOptions): Db {
     stats,
     changes,
     query: (sql, params) => run(pool, sql, params),
+    transactionStatements: 0,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T> {
       const retries = opts?.retries ?? 5;
       for (let attempt = 0; ; attempt++) {
         const client = await pool.connect();
+        // No BEGIN and no COMMIT: the statements run as one implicit transaction that the final
+        // Sync commits (pg-implicit-tx.ts).
+        const itx = new ImplicitTransaction();
+        void client.query(itx as never);
         let broken = false;
         try {
-          await run(client, 'BEGIN');
           const hooks = new CommitHooks();
-          const tx: Queryable = { query: (sql, params) => run(client, sql, params), beforeCommit: (k, f) => hooks.add(k, f) };
+          const tx: Queryable = { query: (sql, params) => run(itx, sql, params), beforeCommit: (k, f) => hooks.add(k, f) };
           const result = await fn(tx);
           await hooks.run(tx);
-          await run(client, 'COMMIT');
+          await itx.commit();
           stats.commits++;
           return result;
         } catch (err) {
           try {
-            await client.query('ROLLBACK');
+            if (!itx.aborted) stats.statements += 2; // BEGIN and ROLLBACK (pg-implicit-tx.ts)
+            await itx.rollback();
             stats.rollbacks++;
           } catch {
             broken = true;
@@ -138,7 +147,7 @@ export function createPgDb(options: PgDbOptions): Db {
           }
           throw err;
         } finally {
-          client.release(broken);
+          client.release(broken || itx.connectionLost);
         }
       }
     },

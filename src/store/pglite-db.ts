@@ -47,6 +47,7 @@ export async function createPgliteDb(options: PgliteDbOptions): Promise<Db> {
       const res = await pglite.query(sql, params as unknown[] | undefined);
       return { rows: res.rows as never[], rowCount: rowCountOf(res) };
     },
+    transactionStatements: 2,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T> {
       const retries = opts?.retries ?? 5;
       for (let attempt = 0; ; attempt++) {

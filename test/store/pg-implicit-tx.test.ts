@@ -1,0 +1,227 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/store/db.js';
+import { createPgDb } from '../../src/store/pg-db.js';
+import { ImplicitTransaction } from '../../src/store/pg-implicit-tx.js';
+import { createTestDatabase, usePostgres, type TestDatabase } from '../support/database.js';
+
+// On PostgreSQL a transaction is its statements and one Sync, without BEGIN and COMMIT
+// (src/store/pg-implicit-tx.ts). These check that it is still a transaction in every respect the
+// engine relies on: atomic, isolated until commit, locks held to the end, rolled back on any
+// failure, retried on deadlock, and the connection fit for reuse afterwards.
+describe.skipIf(!usePostgres)('transactions without BEGIN and COMMIT on PostgreSQL (skipped: needs DATABASE_URL)', () => {
+  let database: TestDatabase;
+  /** One connection: every transaction reuses the one before it's connection. */
+  let one: Db;
+  /** Another process's view. */
+  let other: Db;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    one = createPgDb({ connectionString: database.databaseUrl!, max: 1 });
+    other = createPgDb({ connectionString: database.databaseUrl!, max: 4 });
+    await other.exec(`CREATE TABLE itx (id int PRIMARY KEY, v text NOT NULL);
+      CREATE TABLE itx_deferred (id int, CONSTRAINT itx_deferred_unique UNIQUE (id) DEFERRABLE INITIALLY DEFERRED)`);
+  });
+  afterAll(async () => {
+    await one?.close();
+    await other?.close();
+    await database?.drop();
+  });
+
+  const count = async (db: Db, table = 'itx') => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
+  const reset = () => other.exec('TRUNCATE itx, itx_deferred');
+
+  it('sends no BEGIN or COMMIT: a transaction of three statements is three statements and one commit', async () => {
+    await reset();
+    const before = { ...one.stats };
+    await one.transaction(async (tx) => {
+      await tx.query('INSERT INTO itx VALUES ($1, $2)', [1, 'a']);
+      await tx.query('INSERT INTO itx VALUES ($1, $2)', [2, 'b']);
+      await tx.query('SELECT * FROM itx WHERE id = $1', [1]);
+    });
+    expect(one.stats.statements - before.statements).toBe(3);
+    expect(one.stats.commits - before.commits).toBe(1);
+    expect(one.transactionStatements).toBe(0);
+    expect(await count(other)).toBe(2);
+  });
+
+  it('is invisible to other connections until it commits, and sees what others commit meanwhile (READ COMMITTED)', async () => {
+    await reset();
+    await one.transaction(async (tx) => {
+      await tx.query('INSERT INTO itx VALUES ($1, $2)', [1, 'mine']);
+      expect(await count(other)).toBe(0);
+      await other.query('INSERT INTO itx VALUES ($1, $2)', [2, 'theirs']);
+      // A later statement takes a new snapshot; now() stays the transaction's start.
+      const { rows } = await tx.query<{ n: number; t0: Date; t1: Date }>(
+        'SELECT count(*)::int AS n, now() AS t0, statement_timestamp() AS t1 FROM itx WHERE v <> $1', ['']);
+      expect(rows[0]!.n).toBe(2);
+      const again = await tx.query<{ t0: Date }>('SELECT now() AS t0 WHERE $1::int = 1', [1]);
+      expect(again.rows[0]!.t0.getTime()).toBe(rows[0]!.t0.getTime());
+      expect(await count(other)).toBe(1);
+    });
+    expect(await count(other)).toBe(2);
+  });
+
+  it('holds its row locks from the statement that took them until it commits', async () => {
+    await reset();
+    await other.query('INSERT INTO itx VALUES ($1, $2)', [1, 'x']);
+    await one.transaction(async (tx) => {
+      await tx.query('SELECT * FROM itx WHERE id = $1 FOR UPDATE', [1]);
+      await expect(other.query('SELECT * FROM itx WHERE id = $1 FOR UPDATE NOWAIT', [1])).rejects.toMatchObject({ code: '55P03' });
+      await tx.query('UPDATE itx SET v = $2 WHERE id = $1', [1, 'y']);
+      await expect(other.query('SELECT * FROM itx WHERE id = $1 FOR UPDATE NOWAIT', [1])).rejects.toMatchObject({ code: '55P03' });
+    });
+    const { rows } = await other.query<{ v: string }>('SELECT v FROM itx WHERE id = $1 FOR UPDATE NOWAIT', [1]);
+    expect(rows[0]!.v).toBe('y');
+  });
+
+  it('rolls back everything when the callback throws, and the connection serves the next transaction', async () => {
+    await reset();
+    const before = { ...one.stats };
+    await expect(one.transaction(async (tx) => {
+      await tx.query('INSERT INTO itx VALUES ($1, $2)', [1, 'a']);
+      await tx.query('SELECT * FROM itx WHERE id = $1 FOR UPDATE', [1]);
+      throw new Error('refused by the domain');
+    })).rejects.toThrow('refused by the domain');
+    expect(await count(other)).toBe(0);
+    // Its lock went with it.
+    await other.query('INSERT INTO itx VALUES ($1, $2)', [1, 'b']);
+    await other.query('SELECT * FROM itx WHERE id = $1 FOR UPDATE NOWAIT', [1]);
+    expect(one.stats.rollbacks - before.rollbacks).toBe(1);
+    expect(one.stats.statements - before.statements).toBe(4); // two, then BEGIN and ROLLBACK
+    await one.transaction((tx) => tx.query('INSERT INTO itx VALUES ($1, $2)', [2, 'c']));
+    expect(await count(other)).toBe(2);
+  });
+
+  it('after a failed statement refuses every later one, and never commits, even when the callback swallowed the error', async () => {
+    await reset();
+    let later: unknown;
+    await expect(one.transaction(async (tx) => {
+      await tx.query('INSERT INTO itx VALUES ($1, $2)', [1, 'a']);
+      await tx.query('SELECT 1 / $1::int', [0]).catch(() => {});
+      later = await tx.query('INSERT INTO itx VALUES ($1, $2)', [2, 'b']).catch((err: unknown) => err);
+      return 'the callback carried on';
+    }, { retries: 0 })).rejects.toMatchObject({ code: '22012' });
+    expect(later).toMatchObject({ code: '25P02' });
+    expect(await count(other)).toBe(0);
+    // The connection is ready again: the Sync after the error ended the aborted transaction.
+    await one.transaction((tx) => tx.query('INSERT INTO itx VALUES ($1, $2)', [3, 'c']));
+    expect(await count(other)).toBe(1);
+  });
+
+  it('reports an error found at commit (a deferred constraint) and commits nothing', async () => {
+    await reset();
+    await expect(one.transaction(async (tx) => {
+      await tx.query('INSERT INTO itx VALUES ($1, $2)', [1, 'a']);
+      await tx.query('INSERT INTO itx_deferred VALUES ($1)', [7]);
+      await tx.query('INSERT INTO itx_deferred VALUES ($1)', [7]);
+    })).rejects.toMatchObject({ code: '23505', constraint: 'itx_deferred_unique' });
+    expect(await count(other)).toBe(0);
+    expect(await count(other, 'itx_deferred')).toBe(0);
+    await one.transaction((tx) => tx.query('INSERT INTO itx VALUES ($1, $2)', [2, 'b']));
+    expect(await count(other)).toBe(1);
+  });
+
+  it('fails only the statement whose parameter pg cannot send; the transaction goes on', async () => {
+    await reset();
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    await one.transaction(async (tx) => {
+      await tx.query('INSERT INTO itx VALUES ($1, $2)', [1, 'a']);
+      await expect(tx.query('INSERT INTO itx VALUES ($1, $2)', [2, circular])).rejects.toThrow();
+      await tx.query('INSERT INTO itx VALUES ($1, $2)', [3, 'c']);
+    });
+    expect((await other.query<{ id: number }>('SELECT id FROM itx ORDER BY id')).rows.map((r) => r.id)).toEqual([1, 3]);
+  });
+
+  it('runs statements issued together one after another, in call order', async () => {
+    await reset();
+    const ids = Array.from({ length: 20 }, (_, i) => i + 1);
+    const results = await one.transaction((tx) => Promise.all(ids.map((id) =>
+      tx.query<{ n: number }>('WITH i AS (INSERT INTO itx VALUES ($1, $2)) SELECT count(*)::int AS n FROM itx', [id, 'p']))));
+    // Each statement saw every row inserted before it, and none after.
+    expect(results.map((r) => r.rows[0]!.n)).toEqual(ids.map((id) => id - 1));
+    expect(await count(other)).toBe(20);
+  });
+
+  it('retries a transaction that lost a deadlock, and both complete', async () => {
+    await reset();
+    await other.query('INSERT INTO itx VALUES (1, $1), (2, $1)', ['x']);
+    const two = createPgDb({ connectionString: database.databaseUrl!, max: 2 });
+    try {
+      let attempts = 0;
+      const gate = { a: false, b: false };
+      const waitFor = async (k: 'a' | 'b') => {
+        for (let i = 0; i < 200 && !gate[k]; i++) await new Promise((r) => setTimeout(r, 5));
+      };
+      const lockBoth = (first: number, second: number, mine: 'a' | 'b', theirs: 'a' | 'b') => two.transaction(async (tx) => {
+        attempts++;
+        await tx.query('UPDATE itx SET v = v || $2 WHERE id = $1', [first, mine]);
+        gate[mine] = true;
+        await waitFor(theirs);
+        await tx.query('UPDATE itx SET v = v || $2 WHERE id = $1', [second, mine]);
+      });
+      await Promise.all([lockBoth(1, 2, 'a', 'b'), lockBoth(2, 1, 'b', 'a')]);
+      expect(attempts).toBe(3);
+      const { rows } = await other.query<{ v: string }>('SELECT v FROM itx ORDER BY id');
+      for (const r of rows) expect([...r.v].sort().join('')).toBe('abx');
+    } finally {
+      await two.close();
+    }
+  });
+
+  it('rolls back when its connection dies mid-transaction, and the pool hands out a working one next', async () => {
+    await reset();
+    await expect(one.transaction(async (tx) => {
+      await tx.query('INSERT INTO itx VALUES ($1, $2)', [1, 'a']);
+      const { rows } = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid WHERE $1::int = 1', [1]);
+      await other.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+      await tx.query('INSERT INTO itx VALUES ($1, $2)', [2, 'b']);
+    }, { retries: 0 })).rejects.toThrow();
+    expect(await count(other)).toBe(0);
+    await one.transaction((tx) => tx.query('INSERT INTO itx VALUES ($1, $2)', [3, 'c']));
+    expect(await count(other)).toBe(1);
+  });
+
+  it('rolls back without a WARNING in the server log (BEGIN, then ROLLBACK), where a bare ROLLBACK leaves one', async () => {
+    await reset();
+    const client = new pg.Client({ connectionString: database.databaseUrl! });
+    await client.connect();
+    const notices: string[] = [];
+    client.on('notice', (n) => notices.push(n.message ?? ''));
+    try {
+      const itx = new ImplicitTransaction();
+      void client.query(itx as never);
+      await itx.query('INSERT INTO itx VALUES ($1, $2)', [9, 'z']);
+      await itx.rollback();
+      expect(notices).toEqual([]);
+      expect(await count(other)).toBe(0);
+      // What BEGIN avoids: ROLLBACK alone in such a transaction warns (and still rolls back).
+      await client.query({ text: 'INSERT INTO itx VALUES ($1, $2)', values: [9, 'z'], name: undefined });
+      const bare = new ImplicitTransaction();
+      void client.query(bare as never);
+      await bare.query('INSERT INTO itx VALUES ($1, $2)', [10, 'z']);
+      await bare.query('ROLLBACK', []);
+      await bare.commit();
+      expect(notices).toEqual(['there is no transaction in progress']);
+      expect((await other.query<{ id: number }>('SELECT id FROM itx')).rows).toEqual([{ id: 9 }]);
+      // An empty transaction commits, and the client is free again afterwards.
+      const empty = new ImplicitTransaction();
+      void client.query(empty as never);
+      await empty.commit();
+      expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('prepares a statement once per connection across transactions', async () => {
+    await reset();
+    const sql = 'SELECT count(*)::int AS n FROM itx WHERE id > $1';
+    for (let i = 0; i < 3; i++) await one.transaction((tx) => tx.query(sql, [0]));
+    const { rows } = await one.transaction((tx) => tx.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1', [sql]));
+    expect(rows[0]!.n).toBe(1);
+  });
+});
