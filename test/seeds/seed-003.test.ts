@@ -189,6 +189,19 @@ describe('seed 003: accept-payment flow', () => {
     expect((await Payments.getPaymentCollection(collection.id)).payments).toHaveLength(1);
   });
 
+  it('asking again for a session of the same provider and type answers the open one; another type gets its own', async () => {
+    const Payments = sdk.Payments;
+    const collection = await Payments.createPaymentCollections({ currency_code: 'usd', amount: 12 });
+    const first = await Payments.createPaymentSession(collection.id, { provider_id: 'card-manual' });
+    const again = await Payments.createPaymentSession(collection.id, { provider_id: 'card-manual' });
+    expect(again.id).toBe(first.id);
+    const hosted = await Payments.createPaymentSession(collection.id, { provider_id: 'card-manual', data: { type: 'session' } });
+    expect(hosted.id).not.toBe(first.id);
+    const stored = await Payments.getPaymentCollection(collection.id);
+    expect(stored.sessions.map((s) => s.id).sort((a, b) => a - b)).toEqual([first.id, hosted.id].sort((a, b) => a - b));
+    expect(stored.status).toBe('awaiting');
+  });
+
   it('a collection for an order: its total is the amount, and authorizing pays the order', async () => {
     const Payments = sdk.Payments;
     const productId = await addProduct(t, 'Seed 003 order item', 1999);

@@ -10,7 +10,7 @@ import type { GatewayAccount } from '../../gateways/gateway.js';
 import { ACCOUNT_SELECT, accountFrom } from './locks.js';
 import { collectionForOrder, insertCollection, SESSION_SELECT, type CollectionRow, type PaymentRow, type SessionRow } from '../../store/payment-store.js';
 import { syncCollection } from '../collection-sync.js';
-import { noteSession } from '../collection-rows.js';
+import { childRowsColumns, holdChildRows, noteSession } from '../collection-rows.js';
 import { rememberRow } from '../outbox.js';
 import { createSession, sessionInput } from '../session-service.js';
 import { sessionView } from '../session-views.js';
@@ -83,15 +83,26 @@ export async function createCollectionSession(ctx: AppContext, userId: number, c
     if (c.status !== 'not_paid' && c.status !== 'awaiting' && c.status !== 'requires_action' && c.status !== 'failed') {
       throw new PaymentsError('order_locked', `Payment collection ${collectionId} is ${c.status}`);
     }
-    const open = await tx.query<SessionRow>(
-      `${SESSION_SELECT} WHERE s.collection_id = $1 AND s.account_id = $2 AND s.type = $3 AND s.status IN ('pending', 'requires_more', 'requires_action') AND s.expires_at > $4`,
-      [collectionId, account.id, type, now]);
-    if (open.rows[0]) return { kind: 'session', row: open.rows[0], fresh: false };
-    const ins = await tx.query<SessionRow>(
-      `INSERT INTO payment_sessions (collection_id, order_id, user_id, account_id, type, status, amount, currency, success_url, cancel_url, expires_at)
-       VALUES ($1, NULL, $2, $3, $4, 'pending', $5, $6, $7, $8, $9) RETURNING *`,
-      [collectionId, userId, account.id, type, c.amount, c.currency, account.successUrl, account.cancelUrl, new Date(now.getTime() + account.sessionLifetimeSec * 1000)]);
-    const s = { ...ins.rows[0]!, payment_status: null };
+    // The open session of this account, if any, or else a new one, in one statement after the
+    // collection lock, which also reads the collection's sessions and payments (as they were
+    // before the insert) for syncCollection (src/services/collection-rows.ts).
+    const { rows } = await tx.query<SessionRow & { inserted: boolean } & Record<string, unknown>>(
+      `WITH open AS (
+         ${SESSION_SELECT} WHERE s.collection_id = $1 AND s.account_id = $2 AND s.type = $3
+           AND s.status IN ('pending', 'requires_more', 'requires_action') AND s.expires_at > $4 LIMIT 1),
+       ins AS (
+         INSERT INTO payment_sessions (collection_id, order_id, user_id, account_id, type, status, amount, currency, success_url, cancel_url, expires_at)
+         SELECT $1, NULL, $5, $2, $3, 'pending', $6, $7, $8, $9, $10 WHERE NOT EXISTS (SELECT 1 FROM open) RETURNING *)
+       SELECT ${childRowsColumns('$1')}, x.*
+         FROM (SELECT 1) one
+         JOIN LATERAL (SELECT true AS inserted, ins.*, NULL::text AS payment_status FROM ins
+                       UNION ALL SELECT false, open.* FROM open) x ON true`,
+      [collectionId, account.id, type, now, userId, c.amount, c.currency, account.successUrl, account.cancelUrl,
+        new Date(now.getTime() + account.sessionLifetimeSec * 1000)]);
+    const { inserted, lk__sessions: _s, lk__payments: _p, ...row } = rows[0]!;
+    if (!inserted) return { kind: 'session', row: row as SessionRow, fresh: false };
+    holdChildRows(tx, collectionId, rows[0]!);
+    const s = row as SessionRow;
     rememberRow(tx, 'payment_session', s.id, s);
     noteSession(tx, s.collection_id, s.id, s.status);
     await appendHistory(tx, { entity: 'session', entityId: s.id, action: 'created', to: 'pending', amount: s.amount, currency: s.currency, collectionId, sessionId: s.id, actor });
