@@ -1,10 +1,12 @@
 /**
  * The raw drivers the baselines use — `pg.Pool` and a `PGlite` instance, with no Tender code in
- * between — behind the two calls the baselines need, counting statements and commits the same
- * way Tender's `db.stats` does (BEGIN and COMMIT are statements).
+ * between but the transaction framing (below) — behind the two calls the baselines need,
+ * counting statements and commits the same way Tender's `db.stats` does (BEGIN and COMMIT are
+ * statements where they are sent: on PGlite).
  */
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { ImplicitTransaction } from '../src/store/pg-implicit-tx.js';
 import type { FreshDatabase } from './databases.js';
 
 export type Run = <R = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<R[]>;
@@ -12,7 +14,7 @@ export type Run = <R = Record<string, unknown>>(sql: string, params?: unknown[])
 export interface SqlDriver {
   /** One statement outside a transaction (autocommit). */
   run: Run;
-  /** BEGIN … COMMIT on one connection. */
+  /** One transaction on one connection (BEGIN … COMMIT on PGlite; statements and a Sync on PostgreSQL). */
   tx<T>(fn: (run: Run) => Promise<T>): Promise<T>;
   readonly stats: { statements: number; commits: number; autocommitWrites: number };
   close(): Promise<void>;
@@ -37,22 +39,25 @@ export async function openDriver(database: FreshDatabase, poolSize = 10): Promis
         return (await pool.query(sql, params)).rows as R[];
       },
       async tx<T>(fn: (run: Run) => Promise<T>): Promise<T> {
+        // The same transaction framing as Tender's on PostgreSQL: no BEGIN and no COMMIT, the
+        // statements run as one implicit transaction that a Sync commits (src/store/pg-implicit-tx.ts)
+        // — the cheapest framing PostgreSQL offers, so the floor stays a floor.
         const client = await pool.connect();
+        const itx = new ImplicitTransaction();
+        void client.query(itx as never);
         try {
-          stats.statements += 2;
-          await client.query('BEGIN');
           const out = await fn(async <R>(sql: string, params?: unknown[]) => {
             stats.statements++;
-            return (await client.query(sql, params)).rows as R[];
+            return (await itx.query(sql, params ?? [])).rows as R[];
           });
-          await client.query('COMMIT');
+          await itx.commit();
           stats.commits++;
           return out;
         } catch (err) {
-          await client.query('ROLLBACK').catch(() => undefined);
+          await itx.rollback().catch(() => undefined);
           throw err;
         } finally {
-          client.release();
+          client.release(itx.connectionLost);
         }
       },
       close: () => pool.end(),
