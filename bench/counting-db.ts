@@ -11,7 +11,7 @@ import type { Db, Queryable, QueryResult, TransactionOptions } from '../src/stor
 export type Component = 'tender' | 'gateway';
 
 export interface Tally {
-  /** Every statement sent, BEGIN and COMMIT included (as `db.stats` counts them). */
+  /** Every statement sent, BEGIN and COMMIT included where they are sent (PGlite), as `db.stats` counts them. */
   statements: number;
   /** Explicit transactions committed. */
   commits: number;

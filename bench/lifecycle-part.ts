@@ -18,7 +18,7 @@ import { openDriver, type SqlDriver } from './sql-driver.js';
 import { benchUsers, openBenchContext, seedBench } from './tender-setup.js';
 
 export interface PerFlow {
-  /** Every statement per flow (BEGIN/COMMIT included), as db.stats counts them. */
+  /** Every statement per flow (BEGIN/COMMIT included where sent: PGlite), as db.stats counts them. */
   statements: number;
   /** Explicit COMMITs per flow. */
   commits: number;

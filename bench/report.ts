@@ -65,7 +65,7 @@ export function stepsTable(r: LifecycleReport): string {
   const sum = (k: 'tenderStatements' | 'tenderDurableCommits' | 'gatewayStatements' | 'gatewayDurableCommits') => r.steps.reduce((a, s) => a + s[k], 0);
   rows.push(['total', sum('tenderStatements'), sum('tenderDurableCommits'), sum('gatewayStatements'), sum('gatewayDurableCommits')]);
   const tables = Object.entries(r.rowsPerFlow).map(([t, n]) => `${t} ${n}`).join(', ');
-  return `SQL per step of one flow on ${r.engine} (counted; BEGIN/COMMIT included; commits = COMMITs + autocommitted writes)\n` +
+  return `SQL per step of one flow on ${r.engine} (counted; BEGIN/COMMIT included where sent — on PostgreSQL a Sync commits; commits = transactions + autocommitted writes)\n` +
     table(['step', 'Tender stmts', 'Tender commits', 'gateway stmts', 'gateway commits'], rows) +
     `\nRows one flow adds: ${tables}`;
 }
