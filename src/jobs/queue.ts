@@ -33,9 +33,11 @@ export function bossDb(db: Db): PgBoss.Db {
         const statements = splitStatements(text);
         if (statements.length > 1) {
           const body = statements.filter((s) => !/^(BEGIN|COMMIT)$/i.test(s.trim()));
+          // A block: the scripts start with SET LOCAL (lock and idle timeouts), which outside
+          // one only warns (src/store/pg-implicit-tx.ts).
           await db.transaction(async (tx) => {
             for (const s of body) await tx.query(s);
-          }, { retries: 0 });
+          }, { retries: 0, block: true });
           return { rows: [] };
         }
       }

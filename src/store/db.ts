@@ -44,6 +44,12 @@ export interface DbStats {
 export interface TransactionOptions {
   /** Retries on serialization failure / deadlock (SQLSTATE 40001, 40P01). Default 5. */
   retries?: number;
+  /**
+   * Run as an explicit transaction block (BEGIN … COMMIT), for statements that need one — `SET
+   * LOCAL`, `LOCK TABLE`, `SAVEPOINT`. On PostgreSQL transactions are otherwise implicit
+   * (pg-implicit-tx.ts); PGlite's always are blocks.
+   */
+  block?: boolean;
 }
 
 export interface Db extends Queryable {

@@ -126,6 +126,10 @@ export function createPgDb(options: PgDbOptions): Db {
         void client.query(itx as never);
         let broken = false;
         try {
+          if (opts?.block) {
+            stats.statements += 2; // BEGIN, and COMMIT
+            await itx.begin();
+          }
           const hooks = new CommitHooks();
           const tx: Queryable = { query: (sql, params) => run(itx, sql, params), beforeCommit: (k, f) => hooks.add(k, f) };
           const result = await fn(tx);
@@ -135,8 +139,13 @@ export function createPgDb(options: PgDbOptions): Db {
           return result;
         } catch (err) {
           try {
-            if (!itx.aborted) stats.statements += 2; // BEGIN and ROLLBACK (pg-implicit-tx.ts)
+            if (!itx.aborted) stats.statements += opts?.block ? 1 : 2; // (BEGIN and) ROLLBACK (pg-implicit-tx.ts)
             await itx.rollback();
+            if (opts?.block && itx.aborted && !itx.connectionLost) {
+              // An error leaves an explicit block open (and failed) past the Sync: end it here.
+              stats.statements++;
+              await client.query('ROLLBACK');
+            }
             stats.rollbacks++;
           } catch {
             broken = true;

@@ -78,6 +78,8 @@ export class ImplicitTransaction {
   private failure?: unknown;
   /** True when the connection itself failed (it must not go back to the pool). */
   connectionLost = false;
+  /** An explicit transaction block (see {@link begin}): it ends with COMMIT or ROLLBACK, then the Sync. */
+  private block = false;
 
   constructor() {
     this.submitted = new Promise((resolve) => {
@@ -106,12 +108,25 @@ export class ImplicitTransaction {
     return run;
   }
 
-  /** Commits: the Sync. Rejects with the server's error when the commit failed. */
+  /**
+   * Makes this an explicit transaction block, for statements that refuse to run outside one or
+   * do nothing there (`SET LOCAL` only warns, `LOCK TABLE` and `SAVEPOINT` fail): a `BEGIN` as
+   * the first statement, and `COMMIT` or `ROLLBACK` before the final Sync.
+   */
+  async begin(): Promise<void> {
+    await this.query('BEGIN', []);
+    this.block = true;
+  }
+
+  /** Commits: the Sync (after COMMIT in a block). Rejects with the server's error when the commit failed. */
   async commit(): Promise<void> {
     await this.queue;
     if (this.failure !== undefined) throw this.failure;
     if (this.finished) throw new Error('the transaction has already ended');
-    await this.end((c) => c.sync());
+    await this.end((c) => {
+      if (this.block) writeSimple(c, 'COMMIT');
+      c.sync();
+    });
   }
 
   /** Rolls back (nothing to do when the server already has, after an error): BEGIN and ROLLBACK. */
@@ -123,11 +138,7 @@ export class ImplicitTransaction {
     // done so far (BeginTransactionBlock, TBLOCK_STARTED), which ROLLBACK then ends without the
     // WARNING a bare ROLLBACK would leave in the server's log on every refused request.
     await this.end((c) => {
-      for (const text of ['BEGIN', 'ROLLBACK']) {
-        c.parse({ text });
-        c.bind({ portal: '', values: [], binary: false });
-        c.execute({ portal: '', rows: 0 });
-      }
+      for (const text of this.block ? ['ROLLBACK'] : ['BEGIN', 'ROLLBACK']) writeSimple(c, text);
       c.sync();
     });
   }
@@ -252,6 +263,13 @@ export class ImplicitTransaction {
   }
 
   handleCopyData(): void {}
+}
+
+/** A parameterless statement sent through the unnamed statement and portal (its answer is not read). */
+function writeSimple(c: WireConnection, text: string): void {
+  c.parse({ text });
+  c.bind({ portal: '', values: [], binary: false });
+  c.execute({ portal: '', rows: 0 });
 }
 
 /** The error a statement gets after the transaction was already aborted (as PostgreSQL's 25P02). */

@@ -216,6 +216,57 @@ describe.skipIf(!usePostgres)('transactions without BEGIN and COMMIT on PostgreS
     }
   });
 
+  it('runs as an explicit block when asked (SET LOCAL works there, and only there, without a WARNING)', async () => {
+    await reset();
+    const setting = "SELECT current_setting('lock_timeout') AS v WHERE $1::int = 1";
+    const inBlock = await one.transaction(async (tx) => {
+      await tx.query("SET LOCAL lock_timeout = '1234ms'");
+      await tx.query('INSERT INTO itx VALUES ($1, $2)', [1, 'a']);
+      return (await tx.query<{ v: string }>(setting, [1])).rows[0]!.v;
+    }, { block: true });
+    expect(inBlock).toBe('1234ms');
+    expect((await one.transaction((tx) => tx.query<{ v: string }>(setting, [1]))).rows[0]!.v).toBe('0');
+    expect(await count(other)).toBe(1);
+
+    const client = new pg.Client({ connectionString: database.databaseUrl! });
+    await client.connect();
+    const notices: string[] = [];
+    client.on('notice', (n) => notices.push(n.message ?? ''));
+    try {
+      const block = new ImplicitTransaction();
+      void client.query(block as never);
+      await block.begin();
+      await block.query("SET LOCAL lock_timeout = '2s'", []);
+      await block.commit();
+      expect(notices).toEqual([]);
+      const implicit = new ImplicitTransaction();
+      void client.query(implicit as never);
+      await implicit.query("SET LOCAL lock_timeout = '2s'", []);
+      await implicit.commit();
+      expect(notices).toEqual(['SET LOCAL can only be used in transaction blocks']);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('rolls an explicit block back after a failed statement or a throw, and the connection is not left inside it', async () => {
+    await reset();
+    await expect(one.transaction(async (tx) => {
+      await tx.query('INSERT INTO itx VALUES ($1, $2)', [1, 'a']);
+      await tx.query('SELECT 1 / $1::int', [0]);
+    }, { block: true, retries: 0 })).rejects.toMatchObject({ code: '22012' });
+    await expect(one.transaction(async (tx) => {
+      await tx.query('INSERT INTO itx VALUES ($1, $2)', [2, 'b']);
+      throw new Error('refused');
+    }, { block: true })).rejects.toThrow('refused');
+    expect(await count(other)).toBe(0);
+    // The one connection is outside any transaction again: an implicit transaction commits.
+    await one.transaction((tx) => tx.query('INSERT INTO itx VALUES ($1, $2)', [3, 'c']));
+    expect(await count(other)).toBe(1);
+    const { rows } = await one.query<{ s: string }>("SELECT state AS s FROM pg_stat_activity WHERE pid = pg_backend_pid() AND $1::int = 1", [1]);
+    expect(rows[0]!.s).toBe('active');
+  });
+
   it('prepares a statement once per connection across transactions', async () => {
     await reset();
     const sql = 'SELECT count(*)::int AS n FROM itx WHERE id > $1';
