@@ -16,8 +16,9 @@ import pgUtils from 'pg/lib/utils.js';
  * progress", then abort).
  *
  * What it saves: two statements and two round trips per transaction — the engine's locked steps
- * are 3–5 statements plus BEGIN and COMMIT (docs/benchmarks.md, sixth round). Not for what needs
- * a transaction block (SAVEPOINT, SET LOCAL, LOCK TABLE, DECLARE); Tender sends none of them.
+ * are 3–5 statements plus BEGIN and COMMIT (docs/benchmarks.md, sixth round). What needs a
+ * transaction block (SET LOCAL, which outside one only warns; SAVEPOINT, LOCK TABLE, DECLARE, which
+ * fail) asks for one with {@link ImplicitTransaction.begin}: pg-boss's maintenance scripts do.
  *
  * Why written here: pg (node-postgres) sends a Sync after every statement, and its pipeline mode
  * too; it has no transaction-without-BEGIN. pg's documented extension point is a "Submittable"
