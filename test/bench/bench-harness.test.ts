@@ -12,6 +12,7 @@ import { lifecycleTable, stepsTable, targets } from '../../bench/report.js';
 import { sessionEvents } from '../../bench/webhook-events.js';
 import { startScriptNodeFlags } from '../../bench/server-process.js';
 import { readFileSync } from 'node:fs';
+import { usePostgres } from '../support/database.js';
 
 describe('benchmark harness', () => {
   it("runs Tender's server with the Node flags of `npm start`, the same as the `tender` bin's", () => {
@@ -36,6 +37,18 @@ describe('benchmark harness', () => {
     expect(lifecycleTable(r)).toContain('Tender ÷ plain');
     expect(stepsTable(r)).toContain('authorize');
     expect(targets([r], []).map((t) => t.id)).toEqual(['lifecycle_ratio_c16', 'statements_per_flow', 'cpu_ms_per_flow']);
+  });
+
+  it.skipIf(!usePostgres)('on PostgreSQL, one lifecycle flow is at most 20 of Tender\'s statements, counted as db.stats counts (skipped: needs DATABASE_URL)', async () => {
+    const r = await lifecyclePart('postgres', { seconds: 0.1, flows: 2, rounds: 1, secretKey: KeyRing.generate(), profile: false, log: () => {} });
+    for (const run of [r.tender.c1, r.tender.c16]) expect(run.total.statements).toBe(run.dbStatsStatements);
+    // Transactions without BEGIN/COMMIT, commits with the last statement, rows in hand for the
+    // outbox: a change that loses any of them shows here as more statements per flow. The traced
+    // flow's Tender statements, less the reads the suite's self-check (TENDER_SELF_CHECK=1) adds.
+    const tender = r.trace.filter((line) => line.split(' | ')[1]!.trim() === 'tender' && !line.includes('(Sync: commit)'));
+    const selfCheck = tender.filter((line) => line.includes("SELECT 's' AS kind")).length;
+    expect(tender.length).toBe(r.steps.reduce((a, s) => a + s.tenderStatements, 0));
+    expect(tender.length - selfCheck).toBeLessThanOrEqual(20);
   });
 
   it('signs webhooks exactly as the test gateway does', () => {

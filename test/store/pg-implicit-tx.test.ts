@@ -267,6 +267,14 @@ describe.skipIf(!usePostgres)('transactions without BEGIN and COMMIT on PostgreS
     expect(rows[0]!.s).toBe('active');
   });
 
+  it('gives commit hooks the transaction itself, not a copy (the engine keys what a transaction holds by it)', async () => {
+    let same: boolean | undefined;
+    await one.transaction(async (tx) => {
+      tx.beforeCommit!('identity', async (t) => { same = t === tx; });
+    });
+    expect(same).toBe(true);
+  });
+
   it('prepares a statement once per connection across transactions', async () => {
     await reset();
     const sql = 'SELECT count(*)::int AS n FROM itx WHERE id > $1';
