@@ -31,6 +31,18 @@ describe.skipIf(!usePostgres)('transactions without BEGIN and COMMIT on PostgreS
 
   const count = async (db: Db, table = 'itx') => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
   const reset = () => other.exec('TRUNCATE itx, itx_deferred');
+  /** A client of its own whose notices (the server's WARNINGs) are collected. */
+  const withNotices = async (fn: (client: pg.Client, notices: string[]) => Promise<void>) => {
+    const client = new pg.Client({ connectionString: database.databaseUrl! });
+    await client.connect();
+    const notices: string[] = [];
+    client.on('notice', (n) => notices.push(n.message ?? ''));
+    try {
+      await fn(client, notices);
+    } finally {
+      await client.end();
+    }
+  };
 
   it('sends no BEGIN or COMMIT: a transaction of three statements is three statements and one commit', async () => {
     await reset();
@@ -186,11 +198,7 @@ describe.skipIf(!usePostgres)('transactions without BEGIN and COMMIT on PostgreS
 
   it('rolls back without a WARNING in the server log (BEGIN, then ROLLBACK), where a bare ROLLBACK leaves one', async () => {
     await reset();
-    const client = new pg.Client({ connectionString: database.databaseUrl! });
-    await client.connect();
-    const notices: string[] = [];
-    client.on('notice', (n) => notices.push(n.message ?? ''));
-    try {
+    await withNotices(async (client, notices) => {
       const itx = new ImplicitTransaction();
       void client.query(itx as never);
       await itx.query('INSERT INTO itx VALUES ($1, $2)', [9, 'z']);
@@ -198,7 +206,7 @@ describe.skipIf(!usePostgres)('transactions without BEGIN and COMMIT on PostgreS
       expect(notices).toEqual([]);
       expect(await count(other)).toBe(0);
       // What BEGIN avoids: ROLLBACK alone in such a transaction warns (and still rolls back).
-      await client.query({ text: 'INSERT INTO itx VALUES ($1, $2)', values: [9, 'z'], name: undefined });
+      await client.query('INSERT INTO itx VALUES ($1, $2)', [9, 'z']);
       const bare = new ImplicitTransaction();
       void client.query(bare as never);
       await bare.query('INSERT INTO itx VALUES ($1, $2)', [10, 'z']);
@@ -211,9 +219,7 @@ describe.skipIf(!usePostgres)('transactions without BEGIN and COMMIT on PostgreS
       void client.query(empty as never);
       await empty.commit();
       expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
-    } finally {
-      await client.end();
-    }
+    });
   });
 
   it('runs as an explicit block when asked (SET LOCAL works there, and only there, without a WARNING)', async () => {
@@ -228,11 +234,7 @@ describe.skipIf(!usePostgres)('transactions without BEGIN and COMMIT on PostgreS
     expect((await one.transaction((tx) => tx.query<{ v: string }>(setting, [1]))).rows[0]!.v).toBe('0');
     expect(await count(other)).toBe(1);
 
-    const client = new pg.Client({ connectionString: database.databaseUrl! });
-    await client.connect();
-    const notices: string[] = [];
-    client.on('notice', (n) => notices.push(n.message ?? ''));
-    try {
+    await withNotices(async (client, notices) => {
       const block = new ImplicitTransaction();
       void client.query(block as never);
       await block.begin();
@@ -244,9 +246,7 @@ describe.skipIf(!usePostgres)('transactions without BEGIN and COMMIT on PostgreS
       await implicit.query("SET LOCAL lock_timeout = '2s'", []);
       await implicit.commit();
       expect(notices).toEqual(['SET LOCAL can only be used in transaction blocks']);
-    } finally {
-      await client.end();
-    }
+    });
   });
 
   it('rolls an explicit block back after a failed statement or a throw, and the connection is not left inside it', async () => {
