@@ -83,6 +83,11 @@ export async function freshPgDatabase(base: string, label: string, migrated = tr
     url,
     open: async (poolSize) => createPgDb({ connectionString: url, max: poolSize ?? 10, applicationName: 'tender-bench' }),
     async drop() {
+      // BENCH_KEEP_DB=1 leaves the database for inspection (EXPLAIN, pg_stat_statements).
+      if (process.env.BENCH_KEEP_DB === '1') {
+        process.stderr.write(`kept database ${name}\n`);
+        return;
+      }
       const c = new pg.Client({ connectionString: base });
       await c.connect();
       try {

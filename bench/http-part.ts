@@ -4,7 +4,9 @@
  *   then createSession for that order on the test gateway — then getSessions pages of 30 rows,
  *   then signed test-gateway webhooks ingested (verify + dedupe + apply);
  * - the floor (another child, another fresh database): a bare Fastify route doing one INSERT and
- *   one doing one SELECT of 30 rows, through the raw driver.
+ *   one doing one SELECT of 30 rows, through the raw driver;
+ * - the storefront's own floor (a third child, on a database migrated and seeded as Tender's):
+ *   the same rows a storefront flow leaves, written by the least plain SQL (bench/floor-routes.ts).
  */
 import { formatSummary, type ProfileSummary } from './cpu-profile.js';
 import { freshDatabase, type Engine, type FreshDatabase } from './databases.js';
@@ -14,6 +16,7 @@ import { procPeakRssMb } from './measure.js';
 import { openPgCpu, type PgCpu } from './pg-cpu.js';
 import type { SessionForWebhook } from './server.js';
 import { startServer, type ServerProcess } from './server-process.js';
+import { benchUsers, openBenchContext, seedBench } from './tender-setup.js';
 import { sessionEvents, type SignedEvent } from './webhook-events.js';
 
 export interface RouteProbe {
@@ -36,6 +39,8 @@ export interface HttpReport {
   webhooks: HttpResult & { events: number };
   bareInsert: HttpResult;
   bareSelect: HttpResult;
+  /** The storefront flow's rows written by the least plain SQL (bench/floor-routes.ts). */
+  floorStorefront: HttpResult & { flowsPerSec: number };
   /** One request of each kind, alone, with its statements counted and listed. */
   probes: RouteProbe[];
   /** VmHWM of the Tender server over its whole life (startup and every phase). */
@@ -69,27 +74,36 @@ export async function httpPart(engine: Engine, opts: HttpOptions): Promise<HttpR
   const tenderDb = await freshDatabase(engine, 'http');
   // PGlite: a copy of the migrated template opens in 0.2 s (initialising an empty one takes ~6 s).
   const bareDb = await freshDatabase(engine, 'bare', engine === 'pglite');
+  const floorDb = await freshDatabase(engine, 'floor');
   let tender: ServerProcess | undefined;
   let bare: ServerProcess | undefined;
+  let floor: ServerProcess | undefined;
   const tenderCpu = tenderDb.url ? await openPgCpu(tenderDb.url) : undefined;
   const bareCpu = bareDb.url ? await openPgCpu(bareDb.url) : undefined;
+  const floorCpu = floorDb.url ? await openPgCpu(floorDb.url) : undefined;
   try {
+    await seedFloor(floorDb, opts.secretKey);
     // Both servers stay up for the whole part (the idle one costs nothing) so that their
     // windows can alternate.
     tender = await startServer(serverEnv(engine, tenderDb, 'tender', opts.secretKey), opts.serverScript);
     bare = await startServer(serverEnv(engine, bareDb, 'bare', opts.secretKey), opts.serverScript);
+    floor = await startServer(serverEnv(engine, floorDb, 'floor', opts.secretKey), opts.serverScript);
     const t = tender;
     const b = bare;
+    const f = floor;
     const c = opts.connections;
     const window = opts.seconds / opts.rounds;
-    const alternate = async (tenderLoad: () => LoadOptions<object>, bareLoad: () => LoadOptions<object>) => {
-      const tr: RawHttp[] = [];
-      const br: RawHttp[] = [];
+    /** Windows of each load in turn, `rounds` times, so that all see the same machine. */
+    const alternateAll = async (loads: { load: () => LoadOptions<object>; dbCpu?: PgCpu }[]) => {
+      const raw: RawHttp[][] = loads.map(() => []);
       for (let round = 0; round < opts.rounds; round++) {
-        tr.push(await httpLoadRaw({ ...tenderLoad(), dbCpu: tenderCpu }));
-        br.push(await httpLoadRaw({ ...bareLoad(), dbCpu: bareCpu }));
+        for (const [i, l] of loads.entries()) raw[i]!.push(await httpLoadRaw({ ...l.load(), dbCpu: l.dbCpu }));
       }
-      return { tenderResult: summarizeHttp(tr), bareResult: summarizeHttp(br) };
+      return raw.map(summarizeHttp);
+    };
+    const alternate = async (tenderLoad: () => LoadOptions<object>, bareLoad: () => LoadOptions<object>) => {
+      const [tenderResult, bareResult] = await alternateAll([{ load: tenderLoad, dbCpu: tenderCpu }, { load: bareLoad, dbCpu: bareCpu }]);
+      return { tenderResult: tenderResult!, bareResult: bareResult! };
     };
 
     const retained: HttpReport['retained'] = [];
@@ -99,12 +113,16 @@ export async function httpPart(engine: Engine, opts: HttpOptions): Promise<HttpR
     // Warm-up (JIT, pools, caches), not measured.
     await httpLoad(storefrontLoad(t, 8, 2));
     await httpLoad(insertLoad(b, 8, 2));
+    await httpLoad(floorStorefrontLoad(f, 8, 2));
 
-    const inserts = await alternate(() => storefrontLoad(t, c, window), () => insertLoad(b, c, window));
-    const storefront = inserts.tenderResult;
+    const [storefront, bareInsert, floorStorefront] = (await alternateAll([
+      { load: () => storefrontLoad(t, c, window), dbCpu: tenderCpu },
+      { load: () => insertLoad(b, c, window), dbCpu: bareCpu },
+      { load: () => floorStorefrontLoad(f, c, window), dbCpu: floorCpu },
+    ])) as [HttpResult, HttpResult, HttpResult];
     await checkpoint('storefront');
     opts.log(`  ${engine} storefront: ${(storefront.reqPerSec / 2).toFixed(1)} flows/s (${storefront.reqPerSec.toFixed(1)} req/s), p99 ${storefront.p99Ms.toFixed(0)} ms; ` +
-      `bare INSERT route ${inserts.bareResult.reqPerSec.toFixed(1)} req/s`);
+      `bare INSERT route ${bareInsert.reqPerSec.toFixed(1)} req/s; the same rows by plain SQL ${floorStorefront.reqPerSec.toFixed(1)} req/s`);
 
     const counts = await t.call<{ user_id: number; n: number }[]>('seed-sessions', { perUser: 100 });
     const pages = new Map(counts.map((x) => [x.user_id, Math.min(x.n, 100)]));
@@ -137,8 +155,9 @@ export async function httpPart(engine: Engine, opts: HttpOptions): Promise<HttpR
       storefront: { ...storefront, flowsPerSec: storefront.reqPerSec / 2 },
       getSessions: selects.tenderResult,
       webhooks,
-      bareInsert: inserts.bareResult,
+      bareInsert,
       bareSelect: selects.bareResult,
+      floorStorefront: { ...floorStorefront, flowsPerSec: floorStorefront.reqPerSec / 2 },
       probes,
       tenderServerPeakRssMb,
       retained,
@@ -148,10 +167,13 @@ export async function httpPart(engine: Engine, opts: HttpOptions): Promise<HttpR
   } finally {
     await tender?.stop().catch(() => undefined);
     await bare?.stop().catch(() => undefined);
+    await floor?.stop().catch(() => undefined);
     await tenderCpu?.close().catch(() => undefined);
     await bareCpu?.close().catch(() => undefined);
+    await floorCpu?.close().catch(() => undefined);
     await tenderDb.drop().catch(() => undefined);
     await bareDb.drop().catch(() => undefined);
+    await floorDb.drop().catch(() => undefined);
   }
 }
 
@@ -215,6 +237,55 @@ export function storefrontLoad(s: ServerProcess, connections: number, seconds: n
         name: 'createSession',
         build: (ctx: StorefrontContext) => ({
           method: 'POST', path: '/api/content/payments/sessions', body: JSON.stringify({ orderId: ctx.orderId ?? 0, type: 'intent' }), headers: headers(ctx.u ?? 0),
+        }),
+      },
+    ],
+  };
+}
+
+/** The demo project, the benchmark's account and its users, as the Tender server seeds its own. */
+export async function seedFloor(db: FreshDatabase, secretKey: string): Promise<void> {
+  const handle = await db.open(2);
+  try {
+    const ctx = await openBenchContext(handle, secretKey);
+    await seedBench(ctx, { simulateWebhookLoss: true });
+    await benchUsers(ctx, BENCH_USERS);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Storefront users, each with a live login (Tender) or just an id (the floor). */
+const BENCH_USERS = 32;
+
+type FloorContext = { u?: number; orderId?: number };
+
+/** The storefront flow against the floor's routes: the same bodies, plus the user's id (no login there). */
+export function floorStorefrontLoad(s: ServerProcess, connections: number, seconds: number) {
+  let user = 0;
+  const users = s.ready.users!;
+  const order = JSON.parse(ORDER_BODY) as Record<string, unknown>;
+  const headers = { 'content-type': 'application/json' };
+  return {
+    server: s, connections, seconds, initialContext: {} as FloorContext,
+    routes: [
+      {
+        name: 'createOrder',
+        build: (ctx: FloorContext) => {
+          ctx.u = user++ % users.length;
+          ctx.orderId = undefined;
+          const body = JSON.stringify({ ...order, userId: users[ctx.u]!.userId, paymentAccountId: s.ready.accountId });
+          return { method: 'POST', path: '/floor/orders', body, headers };
+        },
+        read: (status: number, body: string, ctx: FloorContext) => {
+          if (status === 201) ctx.orderId = (JSON.parse(body) as { id: number }).id;
+        },
+      },
+      {
+        name: 'createSession',
+        build: (ctx: FloorContext) => ({
+          method: 'POST', path: '/floor/sessions', headers,
+          body: JSON.stringify({ userId: users[ctx.u ?? 0]!.userId, orderId: ctx.orderId ?? 0, type: 'intent' }),
         }),
       },
     ],
@@ -285,13 +356,13 @@ function selectLoad(s: ServerProcess, connections: number, seconds: number): Loa
   };
 }
 
-export function serverEnv(engine: Engine, db: FreshDatabase, mode: 'tender' | 'bare', secretKey: string): Record<string, string> {
+export function serverEnv(engine: Engine, db: FreshDatabase, mode: 'tender' | 'bare' | 'floor', secretKey: string): Record<string, string> {
   return {
     BENCH_SERVER: mode,
     BENCH_ENGINE: engine,
     ...(db.url ? { BENCH_DB_URL: db.url } : {}),
     ...(db.dataDir ? { BENCH_DATA_DIR: db.dataDir } : {}),
     TENDER_SECRET_KEY: secretKey,
-    BENCH_USERS: '32',
+    BENCH_USERS: String(BENCH_USERS),
   };
 }

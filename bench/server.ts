@@ -5,7 +5,9 @@
  *   with `--no-jobs`: it only polls and fans out to webhook endpoints, of which there are none),
  *   on a fresh database with the demo project, the benchmark's test-gateway account and users;
  * - `bare`: the floor — a bare Fastify with one route doing one INSERT and one doing one SELECT
- *   of 30 rows, through the raw driver (`pg.Pool` of Tender's default size, or PGlite).
+ *   of 30 rows, through the raw driver (`pg.Pool` of Tender's default size, or PGlite);
+ * - `floor`: the storefront flow's rows in Tender's schema (a database the parent migrated and
+ *   seeded as for Tender), written by the least plain SQL, same driver (bench/floor-routes.ts).
  * The parent talks to it over the IPC channel (counters, CPU profile, setup), never over HTTP,
  * so control traffic never lands in a measurement.
  */
@@ -78,8 +80,24 @@ handlers.set('profile-stop', async (args) => {
   return summarize(profile, 25);
 });
 
+/**
+ * Rows per table, and the history and outbox rows by kind: a test compares what one storefront
+ * flow adds through Tender and through the floor (test/bench/bench-harness.test.ts).
+ */
+function registerRowCounts(query: (sql: string, params: unknown[]) => Promise<unknown[]>): void {
+  handlers.set('row-counts', async () => {
+    const tables = ['orders', 'payment_collections', 'payment_sessions', 'payments', 'captures', 'refunds', 'gateway_events', 'test_gateway_intents', 'idempotency_keys'];
+    const out: Record<string, number> = {};
+    for (const t of tables) out[t] = ((await query(`SELECT count(*)::int AS n FROM ${t}`, [])) as { n: number }[])[0]!.n;
+    for (const r of (await query(`SELECT entity || '.' || action AS k, count(*)::int AS n FROM payment_events GROUP BY 1`, [])) as { k: string; n: number }[]) out[`history ${r.k}`] = r.n;
+    for (const r of (await query('SELECT type AS k, count(*)::int AS n FROM events GROUP BY 1', [])) as { k: string; n: number }[]) out[`outbox ${r.k}`] = r.n;
+    return out;
+  });
+}
+
 let ready: ServerReady;
 if (mode === 'tender') ready = await startTender();
+else if (mode === 'floor') ready = await startFloor();
 else ready = await startBare();
 
 process.on('message', (raw) => {
@@ -110,6 +128,7 @@ async function startTender(): Promise<ServerReady> {
     ? createPgDb({ connectionString: process.env.BENCH_DB_URL!, max: poolSize })
     : await createPgliteDb({ dataDir: process.env.BENCH_DATA_DIR! });
   stats = raw.stats;
+  registerRowCounts(async (sql, params) => (await raw.query(sql, params)).rows);
   // The counting view only tallies (one closure call per statement) and, while a probe asks for
   // it, lists statements; it lets the per-route breakdown tell Tender's from the test gateway's.
   const counter = createCounter();
@@ -200,6 +219,22 @@ async function startBare(): Promise<ServerReady> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return { url: `http://127.0.0.1:${port}`, pid: process.pid };
+}
+
+async function startFloor(): Promise<ServerReady> {
+  const { default: Fastify } = await import('fastify');
+  const { registerFloorRoutes } = await import('./floor-routes.js');
+  const query = await rawQuery();
+  registerRowCounts(query);
+  const users = await query(`SELECT id FROM users WHERE identifier LIKE 'bench-%' ORDER BY id`, []) as { id: number }[];
+  const [account] = await query(`SELECT id FROM payment_accounts WHERE identifier = 'bench-card'`, []) as { id: number }[];
+  const app = Fastify({ logger: false });
+  await registerFloorRoutes(app, query);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  // The floor authenticates nobody: its "tokens" are empty, only the user ids matter.
+  return { url: `http://127.0.0.1:${port}`, pid: process.pid, accountId: account!.id, users: users.map((u) => ({ userId: u.id, accessToken: '' })) };
 }
 
 async function rawQuery(): Promise<(sql: string, params: unknown[]) => Promise<unknown[]>> {

@@ -13,6 +13,9 @@ import { sessionEvents } from '../../bench/webhook-events.js';
 import { startScriptNodeFlags } from '../../bench/server-process.js';
 import { readFileSync } from 'node:fs';
 import { usePostgres } from '../support/database.js';
+import { freshDatabase } from '../../bench/databases.js';
+import { seedFloor, serverEnv } from '../../bench/http-part.js';
+import { startServer, type ServerProcess } from '../../bench/server-process.js';
 
 describe('benchmark harness', () => {
   it("runs Tender's server with the Node flags of `npm start`, the same as the `tender` bin's", () => {
@@ -60,4 +63,54 @@ describe('benchmark harness', () => {
       expect(() => verifySignature(secret, e.body, e.headers[SIGNATURE_HEADER], Math.floor(Date.now() / 1000))).not.toThrow();
     }
   });
+
+  it('the storefront floor adds the same rows per flow as Tender does (PGlite)', async () => {
+    const secretKey = KeyRing.generate();
+    const order = {
+      formIdentifier: 'order', paymentAccountIdentifier: 'bench-card',
+      formData: { en_US: [{ marker: 'name', type: 'string', value: 'Bench Buyer' }] }, products: [{ productId: 1, quantity: 1 }],
+    };
+    const post = async (s: ServerProcess, path: string, body: unknown, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${s.ready.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      expect(res.status).toBeLessThan(300);
+      return (await res.json()) as { id: number };
+    };
+    /** What one flow adds, per table and per history/outbox kind. */
+    const delta = async (s: ServerProcess, flow: () => Promise<void>) => {
+      const before = await s.call<Record<string, number>>('row-counts');
+      await flow();
+      const after = await s.call<Record<string, number>>('row-counts');
+      return Object.fromEntries(Object.entries(after).map(([k, n]) => [k, n - (before[k] ?? 0)]).filter(([, n]) => n !== 0));
+    };
+    const tenderDb = await freshDatabase('pglite', 'rows-tender');
+    const floorDb = await freshDatabase('pglite', 'rows-floor');
+    const servers: ServerProcess[] = [];
+    try {
+      await seedFloor(floorDb, secretKey);
+      const tender = await startServer(serverEnv('pglite', tenderDb, 'tender', secretKey));
+      servers.push(tender);
+      const floor = await startServer(serverEnv('pglite', floorDb, 'floor', secretKey));
+      servers.push(floor);
+      const user = tender.ready.users![0]!;
+      const auth = { 'x-app-token': tender.ready.appToken!, authorization: `Bearer ${user.accessToken}` };
+      const viaTender = await delta(tender, async () => {
+        const o = await post(tender, '/api/content/orders-storage/marker/orders/orders', order, auth);
+        await post(tender, '/api/content/payments/sessions', { orderId: o.id, type: 'intent' }, auth);
+      });
+      const floorUser = floor.ready.users![0]!.userId;
+      const viaFloor = await delta(floor, async () => {
+        const o = await post(floor, '/floor/orders', { ...order, userId: floorUser, paymentAccountId: floor.ready.accountId });
+        await post(floor, '/floor/sessions', { userId: floorUser, orderId: o.id, type: 'intent' });
+      });
+      expect(viaTender).toEqual({
+        orders: 1, payment_collections: 1, payment_sessions: 1, test_gateway_intents: 1,
+        'history order.created': 1, 'history session.created': 1, 'history collection.status_changed': 1, 'outbox payment_session.created': 1,
+      });
+      expect(viaFloor).toEqual(viaTender);
+    } finally {
+      for (const s of servers) await s.stop().catch(() => undefined);
+      await tenderDb.drop().catch(() => undefined);
+      await floorDb.drop().catch(() => undefined);
+    }
+  }, 120_000);
 });
