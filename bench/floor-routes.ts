@@ -9,12 +9,24 @@
  *   is_completed), adds the collection, the session, their two history rows and the outbox's
  *   `payment_session.created` event; then the provider's intent (the test gateway's row, one
  *   commit); then the session's gateway reference (one commit).
+ *
+ * And the webhooks' floor, at Tender's own path: the signature checked as the test gateway checks
+ * it (the same function), then one autocommitted statement per event that inserts the event's
+ * dedupe row already settled and writes what applying it writes — for the authorization the
+ * payment, the session, collection and order updates, three history rows and the outbox event;
+ * for the capture the capture, the payment, collection and order updates (the order becomes
+ * `paid`), four history rows and two outbox events; for the refund the refund, the payment,
+ * collection and order updates, three history rows and the outbox event.
+ *
  * Left out, so the floor stays a floor: authentication, input validation, the card-data guard,
- * idempotency, the engine's state machine, statement-by-statement locking, the response views.
- * Tender does all of these; the floor shows what the rows alone cost.
+ * idempotency, the engine's state machine (the statuses here are the ones the benchmark's flow
+ * goes through), statement-by-statement locking, the response views. Tender does all of these;
+ * the floor shows what the rows alone cost.
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { KeyRing } from '../src/crypto.js';
+import { SIGNATURE_HEADER, verifySignature, webhookSecret } from '../src/gateways/test/test-webhook-signature.js';
 
 type Query = (sql: string, params: unknown[]) => Promise<unknown[]>;
 
@@ -108,5 +120,113 @@ export async function registerFloorRoutes(app: FastifyInstance, query: Query): P
       id: s!.id, orderId: b.orderId, type: s!.type, amount: s!.amount, currency: s!.currency, status: 'waiting', paymentAccountId: s!.account_id,
       clientSecret: secret, paymentUrl: null, expiresAt: s!.expires_at, createdDate: s!.created_at, updatedDate: s!.created_at,
     };
+  });
+}
+
+const HISTORY_COLUMNS = 'entity, entity_id, action, from_status, to_status, amount, currency, order_id, collection_id, session_id, payment_id, actor_type, actor_id, gateway_ref, data';
+
+/** The event's dedupe row, inserted settled; every later CTE reads from it, so a duplicate writes nothing. */
+const DEDUPE = `g AS (INSERT INTO gateway_events (account_id, provider_event_id, type, source, result, payload, processed_at)
+                      VALUES ($1, $2, $3, 'webhook', 'applied', $4::jsonb, now())
+                      ON CONFLICT (account_id, provider_event_id) DO NOTHING RETURNING id)`;
+
+/** The payment of the event's intent, locked ($1 account, $5 the intent's id). */
+const PAYMENT = `p0 AS (SELECT p.id, p.collection_id, p.session_id, p.order_id, p.currency, p.amount FROM payments p, g
+                         WHERE p.account_id = $1 AND p.gateway_ref = $5 FOR UPDATE OF p)`;
+
+const AUTHORIZED = `
+  WITH ${DEDUPE},
+       s AS (SELECT s.id, s.collection_id, s.order_id, s.user_id, s.account_id, s.currency FROM payment_sessions s, g
+              WHERE s.account_id = $1 AND s.gateway_ref = $5 FOR UPDATE OF s),
+       p AS (INSERT INTO payments (collection_id, session_id, order_id, user_id, account_id, currency, amount, authorized_amount, status, gateway_status,
+                                   gateway_ref, payment_method, card_brand, card_last4)
+             SELECT collection_id, id, order_id, user_id, account_id, currency, $6::bigint, $6::bigint, 'authorized', 'requires_capture', $5, 'card', $7, $8 FROM s
+             RETURNING *),
+       su AS (UPDATE payment_sessions x SET status = 'authorized', gateway_status = 'requires_capture', payment_id = p.id, updated_at = now() FROM p WHERE x.id = p.session_id),
+       cu AS (UPDATE payment_collections x SET status = 'authorized', authorized_amount = x.authorized_amount + p.amount, updated_at = now() FROM p WHERE x.id = p.collection_id),
+       ou AS (UPDATE orders x SET version = x.version + 1, updated_at = now() FROM p WHERE x.id = p.order_id),
+       h AS (INSERT INTO payment_events (${HISTORY_COLUMNS})
+             SELECT 'payment', p.id, 'created', NULL, 'authorized', p.amount, p.currency, p.order_id, p.collection_id, p.session_id, p.id, 'gateway', $9, $5, NULL::jsonb FROM p
+             UNION ALL SELECT 'session', p.session_id, 'status_changed', 'pending', 'authorized', p.amount, p.currency, p.order_id, p.collection_id, p.session_id, NULL, 'gateway', $9, $5, NULL FROM p
+             UNION ALL SELECT 'collection', p.collection_id, 'status_changed', 'awaiting', 'authorized', p.amount, p.currency, p.order_id, p.collection_id, NULL, NULL, 'gateway', $9, NULL, NULL FROM p),
+       e AS (INSERT INTO events (public_id, type, object_type, object_id, ordering_key, order_id, data)
+             SELECT $10, 'payment.authorized', 'payment', p.id, 'payment:' || p.id, p.order_id, jsonb_build_object('object', to_jsonb(p)) FROM p)
+  SELECT (SELECT count(*)::int FROM p) AS applied`;
+
+const CAPTURED = `
+  WITH ${DEDUPE}, ${PAYMENT},
+       cap AS (INSERT INTO captures (payment_id, amount, currency, status, gateway_ref, actor_type, actor_id)
+               SELECT id, $6::bigint, currency, 'succeeded', $7, 'gateway', $9 FROM p0 RETURNING id),
+       pu AS (UPDATE payments x SET captured_amount = x.captured_amount + $6::bigint, status = 'captured', gateway_status = 'succeeded', updated_at = now()
+                FROM p0 WHERE x.id = p0.id RETURNING x.*),
+       cu AS (UPDATE payment_collections x SET status = 'completed', captured_amount = x.captured_amount + $6::bigint, updated_at = now() FROM p0 WHERE x.id = p0.collection_id),
+       ou AS (UPDATE orders x SET status_identifier = 'paid', is_completed = true, version = x.version + 1, updated_at = now() FROM p0 WHERE x.id = p0.order_id
+              RETURNING x.id, x.storage_id, x.currency, x.form_data, x.lines, x.total, x.status_identifier, x.is_completed, x.created_at, x.updated_at),
+       h AS (INSERT INTO payment_events (${HISTORY_COLUMNS})
+             SELECT 'capture', cap.id, 'created', NULL, 'succeeded', $6::bigint, p0.currency, p0.order_id, p0.collection_id, p0.session_id, p0.id, 'gateway', $9, $8, NULL::jsonb FROM p0, cap
+             UNION ALL SELECT 'payment', p0.id, 'captured', 'authorized', 'captured', $6::bigint, p0.currency, p0.order_id, p0.collection_id, p0.session_id, p0.id, 'gateway', $9, $5, NULL FROM p0
+             UNION ALL SELECT 'collection', p0.collection_id, 'status_changed', 'authorized', 'completed', p0.amount, p0.currency, p0.order_id, p0.collection_id, NULL, NULL, 'gateway', $9, NULL, NULL FROM p0
+             UNION ALL SELECT 'order', p0.order_id, 'status_changed', 'inProgress', 'paid', NULL, NULL, p0.order_id, p0.collection_id, NULL, NULL, 'gateway', $9, NULL, '{"paymentStatus":"completed"}' FROM p0),
+       e AS (INSERT INTO events (public_id, type, object_type, object_id, ordering_key, order_id, data)
+             SELECT $10, 'payment.captured', 'payment', pu.id, 'payment:' || pu.id, pu.order_id, jsonb_build_object('object', to_jsonb(pu)) FROM pu
+             UNION ALL SELECT $11, 'order.status_changed', 'order', ou.id, 'order:' || ou.id, ou.id, jsonb_build_object('object', to_jsonb(ou)) FROM ou)
+  SELECT (SELECT count(*)::int FROM p0) AS applied`;
+
+const REFUNDED = `
+  WITH ${DEDUPE}, ${PAYMENT},
+       rf AS (INSERT INTO refunds (payment_id, amount, currency, status, reason, gateway_ref, actor_type, actor_id)
+              SELECT id, $6::bigint, currency, 'succeeded', 'reported by the gateway', $7, 'gateway', $9 FROM p0 RETURNING id),
+       pu AS (UPDATE payments x SET refunded_amount = x.refunded_amount + $6::bigint, status = 'partially_refunded', updated_at = now()
+                FROM p0 WHERE x.id = p0.id RETURNING x.*),
+       cu AS (UPDATE payment_collections x SET status = 'partially_refunded', refunded_amount = x.refunded_amount + $6::bigint, updated_at = now() FROM p0 WHERE x.id = p0.collection_id),
+       ou AS (UPDATE orders x SET version = x.version + 1, updated_at = now() FROM p0 WHERE x.id = p0.order_id),
+       h AS (INSERT INTO payment_events (${HISTORY_COLUMNS})
+             SELECT 'refund', rf.id, 'created', NULL, 'succeeded', $6::bigint, p0.currency, p0.order_id, p0.collection_id, p0.session_id, p0.id, 'gateway', $9, $8, NULL::jsonb FROM p0, rf
+             UNION ALL SELECT 'payment', p0.id, 'refunded', 'captured', 'partially_refunded', $6::bigint, p0.currency, p0.order_id, p0.collection_id, p0.session_id, p0.id, 'gateway', $9, $5, NULL FROM p0
+             UNION ALL SELECT 'collection', p0.collection_id, 'status_changed', 'completed', 'partially_refunded', p0.amount, p0.currency, p0.order_id, p0.collection_id, NULL, NULL, 'gateway', $9, NULL, NULL FROM p0),
+       e AS (INSERT INTO events (public_id, type, object_type, object_id, ordering_key, order_id, data)
+             SELECT $10, 'payment.refunded', 'payment', pu.id, 'payment:' || pu.id, pu.order_id, jsonb_build_object('object', to_jsonb(pu)) FROM pu)
+  SELECT (SELECT count(*)::int FROM p0) AS applied`;
+
+interface FloorEvent {
+  id: string;
+  type: string;
+  data: {
+    object: { id: string; amountCapturable: string; card: { brand: string; last4: string } | null };
+    operation?: { id: string; amount: string };
+  };
+}
+
+export async function registerFloorWebhooks(root: FastifyInstance, query: Query, secretKey: string): Promise<void> {
+  const keys = KeyRing.fromString(secretKey);
+  const secrets = new Map<number, string>();
+  await root.register(async (app) => {
+    // The raw body is what is signed (in this scope only; the storefront routes parse JSON).
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    app.post<{ Params: { accountId: string }; Body: string }>('/api/webhooks/:accountId', async (request, reply) => {
+      const accountId = Number(request.params.accountId);
+      let secret = secrets.get(accountId);
+      if (!secret) secrets.set(accountId, (secret = webhookSecret(keys, accountId)));
+      try {
+        verifySignature(secret, request.body, request.headers[SIGNATURE_HEADER], Math.floor(Date.now() / 1000));
+      } catch {
+        return reply.code(400).send({ error: 'bad signature' });
+      }
+      const e = JSON.parse(request.body) as FloorEvent;
+      const actor = `webhook:${e.id}`;
+      const base = [accountId, e.id, e.type, request.body, e.data.object.id];
+      let rows: unknown[];
+      if (e.type === 'payment_intent.amount_capturable_updated') {
+        rows = await query(AUTHORIZED, [...base, e.data.object.amountCapturable, e.data.object.card?.brand ?? null, e.data.object.card?.last4 ?? null, actor, id('evt_', 12)]);
+      } else if (e.type === 'charge.captured') {
+        rows = await query(CAPTURED, [...base, e.data.operation!.amount, e.data.operation!.id, e.data.operation!.id, actor, id('evt_', 12), id('evt_', 12)]);
+      } else if (e.type === 'charge.refunded') {
+        rows = await query(REFUNDED, [...base, e.data.operation!.amount, e.data.operation!.id, e.data.operation!.id, actor, id('evt_', 12)]);
+      } else {
+        return reply.code(400).send({ error: `event type ${e.type} is not part of the floor` });
+      }
+      return { received: true, result: (rows[0] as { applied: number }).applied === 1 ? 'applied' : 'duplicate' };
+    });
   });
 }

@@ -37,6 +37,8 @@ export interface HttpReport {
   storefront: HttpResult & { flowsPerSec: number };
   getSessions: HttpResult;
   webhooks: HttpResult & { events: number };
+  /** The same events' rows written by the least plain SQL, one statement per event (bench/floor-routes.ts). */
+  floorWebhooks: HttpResult & { events: number };
   bareInsert: HttpResult;
   bareSelect: HttpResult;
   /** The storefront flow's rows written by the least plain SQL (bench/floor-routes.ts). */
@@ -134,6 +136,9 @@ export async function httpPart(engine: Engine, opts: HttpOptions): Promise<HttpR
     const webhooks = await webhooksLoad(t, c, opts.seconds, opts.secretKey, tenderCpu);
     await checkpoint('webhooks');
     opts.log(`  ${engine} webhooks: ${webhooks.reqPerSec.toFixed(1)} events/s ${JSON.stringify(webhooks.results)}`);
+    // Not alternated in windows: each sends its sessions' events once. Right after Tender's.
+    const floorWebhooks = await webhooksLoad(f, c, opts.seconds, opts.secretKey, floorCpu);
+    opts.log(`  ${engine} webhooks' floor: ${floorWebhooks.reqPerSec.toFixed(1)} events/s ${JSON.stringify(floorWebhooks.results)}`);
     const tenderServerPeakRssMb = procPeakRssMb(t.pid);
     const bareServerPeakRssMb = procPeakRssMb(b.pid);
 
@@ -155,6 +160,7 @@ export async function httpPart(engine: Engine, opts: HttpOptions): Promise<HttpR
       storefront: { ...storefront, flowsPerSec: storefront.reqPerSec / 2 },
       getSessions: selects.tenderResult,
       webhooks,
+      floorWebhooks,
       bareInsert,
       bareSelect: selects.bareResult,
       floorStorefront: { ...floorStorefront, flowsPerSec: floorStorefront.reqPerSec / 2 },

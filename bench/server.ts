@@ -95,6 +95,10 @@ function registerRowCounts(query: (sql: string, params: unknown[]) => Promise<un
   });
 }
 
+const SESSIONS_FOR_WEBHOOKS = `
+  SELECT s.id, s.gateway_ref, s.amount::text AS amount, s.currency, s.account_id, extract(epoch FROM s.created_at)::int AS created
+    FROM payment_sessions s WHERE s.status = 'pending' AND s.gateway_ref LIKE 'tgpi\\_%' ORDER BY s.id LIMIT $1`;
+
 let ready: ServerReady;
 if (mode === 'tender') ready = await startTender();
 else if (mode === 'floor') ready = await startFloor();
@@ -171,14 +175,7 @@ async function startTender(): Promise<ServerReady> {
     return rows;
   });
   /** Sessions the storefront phase created (pending, with a test-gateway intent). */
-  handlers.set('sessions', async (args) => {
-    const { rows } = await raw.query<SessionForWebhook>(
-      `SELECT s.id, s.gateway_ref, s.amount::text AS amount, s.currency, s.account_id, extract(epoch FROM s.created_at)::int AS created
-         FROM payment_sessions s WHERE s.status = 'pending' AND s.gateway_ref LIKE 'tgpi\\_%' ORDER BY s.id LIMIT $1`,
-      [Number(args.limit ?? 5000)],
-    );
-    return rows;
-  });
+  handlers.set('sessions', async (args) => (await raw.query<SessionForWebhook>(SESSIONS_FOR_WEBHOOKS, [Number(args.limit ?? 5000)])).rows);
   handlers.set('trace', async (args) => {
     if (args.action === 'start') {
       counter.trace = [];
@@ -223,13 +220,15 @@ async function startBare(): Promise<ServerReady> {
 
 async function startFloor(): Promise<ServerReady> {
   const { default: Fastify } = await import('fastify');
-  const { registerFloorRoutes } = await import('./floor-routes.js');
+  const { registerFloorRoutes, registerFloorWebhooks } = await import('./floor-routes.js');
   const query = await rawQuery();
   registerRowCounts(query);
   const users = await query(`SELECT id FROM users WHERE identifier LIKE 'bench-%' ORDER BY id`, []) as { id: number }[];
   const [account] = await query(`SELECT id FROM payment_accounts WHERE identifier = 'bench-card'`, []) as { id: number }[];
   const app = Fastify({ logger: false });
   await registerFloorRoutes(app, query);
+  await registerFloorWebhooks(app, query, process.env.TENDER_SECRET_KEY!);
+  handlers.set('sessions', async (args) => query(SESSIONS_FOR_WEBHOOKS, [Number(args.limit ?? 5000)]));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { usePostgres } from '../support/database.js';
 import { freshDatabase } from '../../bench/databases.js';
 import { seedFloor, serverEnv } from '../../bench/http-part.js';
+import type { SessionForWebhook } from '../../bench/server.js';
 import { startServer, type ServerProcess } from '../../bench/server-process.js';
 
 describe('benchmark harness', () => {
@@ -64,7 +65,7 @@ describe('benchmark harness', () => {
     }
   });
 
-  it('the storefront floor adds the same rows per flow as Tender does (PGlite)', async () => {
+  it('the floors add the same rows as Tender does: per storefront flow, per webhook (PGlite)', async () => {
     const secretKey = KeyRing.generate();
     const order = {
       formIdentifier: 'order', paymentAccountIdentifier: 'bench-card',
@@ -107,6 +108,22 @@ describe('benchmark harness', () => {
         'history order.created': 1, 'history session.created': 1, 'history collection.status_changed': 1, 'outbox payment_session.created': 1,
       });
       expect(viaFloor).toEqual(viaTender);
+
+      // The session's three webhooks (authorized, captured, part refunded), signed alike.
+      const webhooks = async (s: ServerProcess) => {
+        const [session] = await s.call<SessionForWebhook[]>('sessions', { limit: 1 });
+        const out: Record<string, number>[] = [];
+        for (const e of sessionEvents(secretKey, session!)) {
+          out.push(await delta(s, async () => {
+            const res = await fetch(`${s.ready.url}${e.path}`, { method: 'POST', headers: e.headers, body: e.body });
+            expect(res.status).toBe(200);
+          }));
+        }
+        return out;
+      };
+      const tenderEvents = await webhooks(tender);
+      expect(tenderEvents[1]).toMatchObject({ captures: 1, 'history order.status_changed': 1, 'outbox order.status_changed': 1 });
+      expect(await webhooks(floor)).toEqual(tenderEvents);
     } finally {
       for (const s of servers) await s.stop().catch(() => undefined);
       await tenderDb.drop().catch(() => undefined);
