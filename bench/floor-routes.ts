@@ -18,6 +18,9 @@
  * `paid`), four history rows and two outbox events; for the refund the refund, the payment,
  * collection and order updates, three history rows and the outbox event.
  *
+ * And the getSessions page's floor, at Tender's own path: Tender's own page statement (the count, 30
+ * sessions, their payments' status), its rows written out under OneEntry's keys.
+ *
  * Left out, so the floor stays a floor: authentication, input validation, the card-data guard,
  * idempotency, the engine's state machine (the statuses here are the ones the benchmark's flow
  * goes through), statement-by-statement locking, the response views. Tender does all of these;
@@ -28,7 +31,8 @@ import type { FastifyInstance } from 'fastify';
 import { KeyRing } from '../src/crypto.js';
 import { SIGNATURE_HEADER, verifySignature, webhookSecret } from '../src/gateways/test/test-webhook-signature.js';
 
-type Query = (sql: string, params: unknown[]) => Promise<unknown[]>;
+/** `name`: a prepared statement (PostgreSQL; PGlite ignores it), planned once per connection as Tender's are. */
+type Query = (sql: string, params: unknown[], name?: string) => Promise<unknown[]>;
 
 interface Product {
   id: number;
@@ -84,6 +88,23 @@ const SET_GATEWAY_REF = `
 
 const id = (prefix: string, bytes: number) => `${prefix}${randomBytes(bytes).toString('base64url')}`;
 
+const SESSIONS_PAGE = `
+  SELECT s.id, s.order_id, s.amount::text AS amount, s.currency, s.status, s.created_at::text AS created_at, s.updated_at::text AS updated_at, s.type, s.account_id,
+         s.payment_url, s.gateway_status, s.gateway_ref, s.expires_at::text AS expires_at, s.payment_id, s.client_secret, p.status AS payment_status, t.total
+    FROM (SELECT count(*)::int AS total FROM payment_sessions WHERE user_id = $1 AND order_id IS NOT NULL) t
+    LEFT JOIN LATERAL (SELECT * FROM payment_sessions WHERE user_id = $1 AND order_id IS NOT NULL ORDER BY id DESC LIMIT $2 OFFSET $3) s ON true
+    LEFT JOIN payments p ON p.id = s.payment_id
+   ORDER BY s.id DESC`;
+
+interface PageRow {
+  id: number | null; order_id: number; amount: string; currency: string; status: string; created_at: string; updated_at: string; type: string;
+  account_id: number; payment_url: string | null; gateway_status: string | null; gateway_ref: string | null; expires_at: string | null;
+  payment_id: number | null; client_secret: string | null; payment_status: string | null; total: number;
+}
+
+/** `2026-11-21 21:34:48.27+00` → `2026-11-21T21:34:48.27+00` (the least a reader needs; Tender writes full ISO). */
+const isoish = (t: string) => t.replace(' ', 'T');
+
 export async function registerFloorRoutes(app: FastifyInstance, query: Query): Promise<void> {
   const storage = (await query(`SELECT id FROM order_storages WHERE identifier = 'orders'`, []))[0] as { id: number };
   // The catalog held in memory, as Tender's own price lookup is: totals computed on the server.
@@ -99,7 +120,7 @@ export async function registerFloorRoutes(app: FastifyInstance, query: Query): P
       currency = p.currency;
       return { sku: p.sku, title: p.title, quantity: line.quantity, productId: p.id, priceMinor: p.price };
     });
-    const [row] = await query(INSERT_ORDER, [storage.id, b.userId, b.formIdentifier, b.paymentAccountId, JSON.stringify(b.formData.en_US), JSON.stringify(lines), currency, total.toString()]) as { id: number; created_at: Date }[];
+    const [row] = await query(INSERT_ORDER, [storage.id, b.userId, b.formIdentifier, b.paymentAccountId, JSON.stringify(b.formData.en_US), JSON.stringify(lines), currency, total.toString()], 'floor_order') as { id: number; created_at: Date }[];
     reply.code(201);
     return {
       id: row!.id, storageId: storage.id, formIdentifier: b.formIdentifier, paymentAccountId: b.paymentAccountId, formData: b.formData.en_US,
@@ -107,15 +128,31 @@ export async function registerFloorRoutes(app: FastifyInstance, query: Query): P
     };
   });
 
+  app.get<{ Querystring: { offset: string; limit: string } }>('/api/content/payments/sessions', async (request) => {
+    const user = Number(request.headers.authorization?.slice('Bearer '.length));
+    const rows = await query(SESSIONS_PAGE, [user, Number(request.query.limit), Number(request.query.offset)], 'floor_page') as PageRow[];
+    const items = [];
+    for (const r of rows) {
+      if (r.id === null) continue;
+      items.push({
+        id: r.id, orderId: r.order_id, amount: Number(r.amount) / 100, amountMinor: Number(r.amount), currency: r.currency,
+        status: r.payment_status ?? r.status, createdDate: isoish(r.created_at), updatedDate: isoish(r.updated_at), type: r.type,
+        paymentAccountId: r.account_id, paymentUrl: r.payment_url, gatewayStatus: r.gateway_status, sessionId: r.gateway_ref,
+        expiresAt: r.expires_at && isoish(r.expires_at), paymentId: r.payment_id, ...(r.client_secret ? { clientSecret: r.client_secret } : {}),
+      });
+    }
+    return { items, total: rows[0]?.total ?? 0 };
+  });
+
   app.post<{ Body: { userId: number; orderId: number; type: string } }>('/floor/sessions', async (request) => {
     const b = request.body;
-    const [s] = await query(INSERT_SESSION, [b.orderId, b.userId, b.type, id('evt_', 12)]) as {
+    const [s] = await query(INSERT_SESSION, [b.orderId, b.userId, b.type, id('evt_', 12)], 'floor_session') as {
       id: number; account_id: number; type: string; amount: string; currency: string; expires_at: Date; created_at: Date;
     }[];
     const intent = id('tgpi_', 16);
     const secret = `${intent}_secret_${randomBytes(24).toString('base64url')}`;
-    await query(INSERT_INTENT, [intent, s!.account_id, s!.id, s!.type, s!.amount, s!.currency, secret, `tender-session-${s!.id}`]);
-    await query(SET_GATEWAY_REF, [s!.id, intent, secret]);
+    await query(INSERT_INTENT, [intent, s!.account_id, s!.id, s!.type, s!.amount, s!.currency, secret, `tender-session-${s!.id}`], 'floor_intent');
+    await query(SET_GATEWAY_REF, [s!.id, intent, secret], 'floor_gateway_ref');
     return {
       id: s!.id, orderId: b.orderId, type: s!.type, amount: s!.amount, currency: s!.currency, status: 'waiting', paymentAccountId: s!.account_id,
       clientSecret: secret, paymentUrl: null, expiresAt: s!.expires_at, createdDate: s!.created_at, updatedDate: s!.created_at,
@@ -218,11 +255,11 @@ export async function registerFloorWebhooks(root: FastifyInstance, query: Query,
       const base = [accountId, e.id, e.type, request.body, e.data.object.id];
       let rows: unknown[];
       if (e.type === 'payment_intent.amount_capturable_updated') {
-        rows = await query(AUTHORIZED, [...base, e.data.object.amountCapturable, e.data.object.card?.brand ?? null, e.data.object.card?.last4 ?? null, actor, id('evt_', 12)]);
+        rows = await query(AUTHORIZED, [...base, e.data.object.amountCapturable, e.data.object.card?.brand ?? null, e.data.object.card?.last4 ?? null, actor, id('evt_', 12)], 'floor_authorized');
       } else if (e.type === 'charge.captured') {
-        rows = await query(CAPTURED, [...base, e.data.operation!.amount, e.data.operation!.id, e.data.operation!.id, actor, id('evt_', 12), id('evt_', 12)]);
+        rows = await query(CAPTURED, [...base, e.data.operation!.amount, e.data.operation!.id, e.data.operation!.id, actor, id('evt_', 12), id('evt_', 12)], 'floor_captured');
       } else if (e.type === 'charge.refunded') {
-        rows = await query(REFUNDED, [...base, e.data.operation!.amount, e.data.operation!.id, e.data.operation!.id, actor, id('evt_', 12)]);
+        rows = await query(REFUNDED, [...base, e.data.operation!.amount, e.data.operation!.id, e.data.operation!.id, actor, id('evt_', 12)], 'floor_refunded');
       } else {
         return reply.code(400).send({ error: `event type ${e.type} is not part of the floor` });
       }

@@ -39,6 +39,8 @@ export interface HttpReport {
   webhooks: HttpResult & { events: number };
   /** The same events' rows written by the least plain SQL, one statement per event (bench/floor-routes.ts). */
   floorWebhooks: HttpResult & { events: number };
+  /** Tender's page statement, its rows written out under OneEntry's keys (bench/floor-routes.ts). */
+  floorGetSessions: HttpResult;
   bareInsert: HttpResult;
   bareSelect: HttpResult;
   /** The storefront flow's rows written by the least plain SQL (bench/floor-routes.ts). */
@@ -103,10 +105,6 @@ export async function httpPart(engine: Engine, opts: HttpOptions): Promise<HttpR
       }
       return raw.map(summarizeHttp);
     };
-    const alternate = async (tenderLoad: () => LoadOptions<object>, bareLoad: () => LoadOptions<object>) => {
-      const [tenderResult, bareResult] = await alternateAll([{ load: tenderLoad, dbCpu: tenderCpu }, { load: bareLoad, dbCpu: bareCpu }]);
-      return { tenderResult: tenderResult!, bareResult: bareResult! };
-    };
 
     const retained: HttpReport['retained'] = [];
     const checkpoint = async (after: string) => retained.push({ after, ...(await t.call<Omit<HttpReport['retained'][number], 'after'>>('gc')) });
@@ -126,12 +124,21 @@ export async function httpPart(engine: Engine, opts: HttpOptions): Promise<HttpR
     opts.log(`  ${engine} storefront: ${(storefront.reqPerSec / 2).toFixed(1)} flows/s (${storefront.reqPerSec.toFixed(1)} req/s), p99 ${storefront.p99Ms.toFixed(0)} ms; ` +
       `bare INSERT route ${bareInsert.reqPerSec.toFixed(1)} req/s; the same rows by plain SQL ${floorStorefront.reqPerSec.toFixed(1)} req/s`);
 
-    const counts = await t.call<{ user_id: number; n: number }[]>('seed-sessions', { perUser: 100 });
-    const pages = new Map(counts.map((x) => [x.user_id, Math.min(x.n, 100)]));
+    const pagesOf = async (s: ServerProcess) => {
+      const counts = await s.call<{ user_id: number; n: number }[]>('seed-sessions', { perUser: 100 });
+      return new Map(counts.map((x) => [x.user_id, Math.min(x.n, 100)]));
+    };
+    const pages = await pagesOf(t);
+    const floorPages = await pagesOf(f);
     await httpLoad(selectLoad(b, 8, 1));
-    const selects = await alternate(() => getSessionsLoad(t, c, window, pages), () => selectLoad(b, c, window));
+    await httpLoad(getSessionsLoad(f, 8, 1, floorPages));
+    const [getSessions, bareSelect, floorGetSessions] = (await alternateAll([
+      { load: () => getSessionsLoad(t, c, window, pages), dbCpu: tenderCpu },
+      { load: () => selectLoad(b, c, window), dbCpu: bareCpu },
+      { load: () => getSessionsLoad(f, c, window, floorPages), dbCpu: floorCpu },
+    ])) as [HttpResult, HttpResult, HttpResult];
     await checkpoint('getSessions');
-    opts.log(`  ${engine} getSessions: ${selects.tenderResult.reqPerSec.toFixed(1)} req/s; bare SELECT route ${selects.bareResult.reqPerSec.toFixed(1)} req/s`);
+    opts.log(`  ${engine} getSessions: ${getSessions.reqPerSec.toFixed(1)} req/s; bare SELECT route ${bareSelect.reqPerSec.toFixed(1)} req/s; the same page by a plain route ${floorGetSessions.reqPerSec.toFixed(1)} req/s`);
 
     const webhooks = await webhooksLoad(t, c, opts.seconds, opts.secretKey, tenderCpu);
     await checkpoint('webhooks');
@@ -158,11 +165,12 @@ export async function httpPart(engine: Engine, opts: HttpOptions): Promise<HttpR
     return {
       engine,
       storefront: { ...storefront, flowsPerSec: storefront.reqPerSec / 2 },
-      getSessions: selects.tenderResult,
+      getSessions,
       webhooks,
       floorWebhooks,
+      floorGetSessions,
       bareInsert,
-      bareSelect: selects.bareResult,
+      bareSelect,
       floorStorefront: { ...floorStorefront, flowsPerSec: floorStorefront.reqPerSec / 2 },
       probes,
       tenderServerPeakRssMb,

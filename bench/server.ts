@@ -95,6 +95,27 @@ function registerRowCounts(query: (sql: string, params: unknown[]) => Promise<un
   });
 }
 
+/** Tops every user up to `perUser` order sessions (setup for the getSessions pages). */
+function registerSeedSessions(query: (sql: string, params: unknown[]) => Promise<unknown[]>, accountId: number): void {
+  handlers.set('seed-sessions', async (args) => {
+    const perUser = Number(args.perUser ?? 60);
+    await query(
+      `WITH u AS (SELECT s.user_id, $2::int - count(*)::int AS missing FROM (SELECT id AS user_id FROM users WHERE identifier LIKE 'bench-%') s
+                   LEFT JOIN payment_sessions ps ON ps.user_id = s.user_id AND ps.order_id IS NOT NULL GROUP BY s.user_id),
+            o AS (INSERT INTO orders (storage_id, user_id, form_identifier, payment_account_id, form_data, lines, currency, total, status_identifier)
+                  SELECT st.id, u.user_id, 'order', $1, '[]', '[]', 'USD', 1250, 'inProgress'
+                    FROM u CROSS JOIN LATERAL generate_series(1, GREATEST(u.missing, 0)) g, order_storages st WHERE st.identifier = 'orders'
+                  RETURNING id, user_id, total),
+            c AS (INSERT INTO payment_collections (order_id, user_id, amount, currency, status)
+                  SELECT id, user_id, total, 'USD', 'awaiting' FROM o RETURNING id, order_id, user_id, amount)
+       INSERT INTO payment_sessions (collection_id, order_id, user_id, account_id, type, status, amount, currency, expires_at, gateway_status)
+       SELECT c.id, c.order_id, c.user_id, $1, 'intent', 'pending', c.amount, 'USD', now() + interval '1 day', 'requires_payment_method' FROM c`,
+      [accountId, perUser],
+    );
+    return query('SELECT user_id, count(*)::int AS n FROM payment_sessions WHERE order_id IS NOT NULL GROUP BY user_id', []);
+  });
+}
+
 const SESSIONS_FOR_WEBHOOKS = `
   SELECT s.id, s.gateway_ref, s.amount::text AS amount, s.currency, s.account_id, extract(epoch FROM s.created_at)::int AS created
     FROM payment_sessions s WHERE s.status = 'pending' AND s.gateway_ref LIKE 'tgpi\\_%' ORDER BY s.id LIMIT $1`;
@@ -155,25 +176,7 @@ async function startTender(): Promise<ServerReady> {
   ctx.config.publicUrl = url;
 
   /** Tops every user up to `perUser` order sessions (setup for the getSessions pages). */
-  handlers.set('seed-sessions', async (args) => {
-    const perUser = Number(args.perUser ?? 60);
-    await raw.query(
-      `WITH u AS (SELECT s.user_id, $2::int - count(*)::int AS missing FROM (SELECT id AS user_id FROM users WHERE identifier LIKE 'bench-%') s
-                   LEFT JOIN payment_sessions ps ON ps.user_id = s.user_id AND ps.order_id IS NOT NULL GROUP BY s.user_id),
-            o AS (INSERT INTO orders (storage_id, user_id, form_identifier, payment_account_id, form_data, lines, currency, total, status_identifier)
-                  SELECT st.id, u.user_id, 'order', $1, '[]', '[]', 'USD', 1250, 'inProgress'
-                    FROM u CROSS JOIN LATERAL generate_series(1, GREATEST(u.missing, 0)) g, order_storages st WHERE st.identifier = 'orders'
-                  RETURNING id, user_id, total),
-            c AS (INSERT INTO payment_collections (order_id, user_id, amount, currency, status)
-                  SELECT id, user_id, total, 'USD', 'awaiting' FROM o RETURNING id, order_id, user_id, amount)
-       INSERT INTO payment_sessions (collection_id, order_id, user_id, account_id, type, status, amount, currency, expires_at, gateway_status)
-       SELECT c.id, c.order_id, c.user_id, $1, 'intent', 'pending', c.amount, 'USD', now() + interval '1 day', 'requires_payment_method' FROM c`,
-      [accountId, perUser],
-    );
-    const { rows } = await raw.query<{ user_id: number; n: number }>(
-      `SELECT user_id, count(*)::int AS n FROM payment_sessions WHERE order_id IS NOT NULL GROUP BY user_id`);
-    return rows;
-  });
+  registerSeedSessions(async (sql, params) => (await raw.query(sql, params)).rows, accountId);
   /** Sessions the storefront phase created (pending, with a test-gateway intent). */
   handlers.set('sessions', async (args) => (await raw.query<SessionForWebhook>(SESSIONS_FOR_WEBHOOKS, [Number(args.limit ?? 5000)])).rows);
   handlers.set('trace', async (args) => {
@@ -229,21 +232,27 @@ async function startFloor(): Promise<ServerReady> {
   await registerFloorRoutes(app, query);
   await registerFloorWebhooks(app, query, process.env.TENDER_SECRET_KEY!);
   handlers.set('sessions', async (args) => query(SESSIONS_FOR_WEBHOOKS, [Number(args.limit ?? 5000)]));
+  registerSeedSessions(query, account!.id);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  // The floor authenticates nobody: its "tokens" are empty, only the user ids matter.
-  return { url: `http://127.0.0.1:${port}`, pid: process.pid, accountId: account!.id, users: users.map((u) => ({ userId: u.id, accessToken: '' })) };
+  // The floor authenticates nobody: a user's "token" is their id.
+  return { url: `http://127.0.0.1:${port}`, pid: process.pid, accountId: account!.id, users: users.map((u) => ({ userId: u.id, accessToken: String(u.id) })) };
 }
 
-async function rawQuery(): Promise<(sql: string, params: unknown[]) => Promise<unknown[]>> {
+async function rawQuery(): Promise<(sql: string, params: unknown[], name?: string) => Promise<unknown[]>> {
   if (engine === 'postgres') {
     const pg = (await import('pg')).default;
-    const pool = new pg.Pool({ connectionString: process.env.BENCH_DB_URL!, max: poolSize });
+    // The floors plan their prepared statements once, generically, as Tender's pool does (pg-db.ts).
+    const options = mode === 'floor' ? '-c plan_cache_mode=force_generic_plan' : undefined;
+    const pool = new pg.Pool({ connectionString: process.env.BENCH_DB_URL!, max: poolSize, options });
     pool.on('error', () => {});
-    return async (sql, params) => {
+    // A name makes it a prepared statement, parsed and planned once per connection (as Tender's
+    // Db does): the floors use one, so that they pay no planning; the bare routes keep pg's plain
+    // unnamed statement (their definition since the first round).
+    return async (sql, params, name) => {
       stats.statements++;
-      return (await pool.query(sql, params)).rows;
+      return (await pool.query(name ? { name, text: sql, values: params } : { text: sql, values: params })).rows;
     };
   }
   const { PGlite } = await import('@electric-sql/pglite');
