@@ -73,7 +73,7 @@ export function createPgDb(options: PgDbOptions): Db {
       const res = on instanceof ImplicitTransaction
         ? await on.query(sql, params ?? [], name)
         : name
-          ? await on.query({ name, text: sql, values: params as unknown[] })
+          ? await single(on, sql, params ?? [], name)
           : await on.query(sql, params as unknown[] | undefined);
       return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
     } catch (err) {
@@ -85,6 +85,22 @@ export function createPgDb(options: PgDbOptions): Db {
       renameStatement(sql);
       if (on instanceof pg.Pool) return run(on, sql, params);
       throw err;
+    }
+  }
+
+  /**
+   * A named statement outside a transaction: pg's Query would send Describe every time; the
+   * implicit transaction's single statement skips it once the connection knows the statement's
+   * columns (pg-implicit-tx.ts), and commits with the same one round trip.
+   */
+  async function single(on: pg.Pool, sql: string, params: readonly unknown[], name: string) {
+    const client = await on.connect();
+    const itx = new ImplicitTransaction();
+    void client.query(itx as never);
+    try {
+      return await itx.single(sql, params, name);
+    } finally {
+      client.release(itx.connectionLost);
     }
   }
 

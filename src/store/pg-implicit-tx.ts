@@ -56,10 +56,32 @@ interface WireResult {
 }
 const Result = pg.Result as unknown as new (rowMode: undefined, types: typeof pg.types) => WireResult;
 
+/**
+ * What `Result.addFields` derives from a statement's RowDescription (pg/lib/result.js: the
+ * fields, their type parsers, the empty row the rows are copied from).
+ */
+interface Described {
+  fields: unknown[];
+  _parsers: unknown;
+  _prebuiltEmptyResultObject: unknown;
+}
+
+/**
+ * The row description of each named statement a connection has run, so that the statement's
+ * next executions skip Describe: a prepared statement's result columns cannot change while it
+ * exists (PostgreSQL refuses to run it with "cached plan must not change result type", and the
+ * Db prepares it again under a new name), so PostgreSQL need not send, nor pg parse and turn
+ * into type parsers, the same RowDescription on every execution (docs/benchmarks.md, seventh
+ * round). pg's own Query always sends Describe; this is why the cache lives here.
+ */
+const descriptions = new WeakMap<object, Map<string, Described>>();
+
 interface InFlight {
   name?: string;
   text: string;
   result: WireResult;
+  /** True when a Describe was sent, so that the answer can be remembered for the next time. */
+  describing: boolean;
   rowError?: unknown;
   resolve(result: WireResult): void;
   reject(err: unknown): void;
@@ -110,6 +132,30 @@ export class ImplicitTransaction {
   }
 
   /**
+   * One statement that commits on its own, in one round trip: the statement and the Sync are
+   * written together (what pg's own Query does), resolved once the server is ready again. It
+   * ends this transaction. Used for the Db's statements outside transactions, so that they too
+   * skip Describe once their description is known.
+   */
+  async single(text: string, values: readonly unknown[], name?: string): Promise<WireResult> {
+    // Settles when the server answers the Sync, or fails with the statement (no Sync is then
+    // added: this one is already on its way).
+    const ended = new Promise<void>((resolve, reject) => {
+      this.ending = { resolve, reject };
+    });
+    ended.catch(() => {});
+    try {
+      const [result] = await Promise.all([this.send(text, values, name, true), ended]);
+      return result;
+    } catch (err) {
+      // Nothing reached the server (a value pg cannot send): a Sync alone ends this query for
+      // pg's client, which would otherwise wait for it forever.
+      if (!this.finished && this.failure === undefined && this.inFlight === undefined) await this.end((c) => c.sync()).catch(() => {});
+      throw err;
+    }
+  }
+
+  /**
    * Makes this an explicit transaction block, for statements that refuse to run outside one or
    * do nothing there (`SET LOCAL` only warns, `LOCK TABLE` and `SAVEPOINT` fail): a `BEGIN` as
    * the first statement, and `COMMIT` or `ROLLBACK` before the final Sync.
@@ -144,15 +190,18 @@ export class ImplicitTransaction {
     });
   }
 
-  private async send(text: string, values: readonly unknown[], name: string | undefined): Promise<WireResult> {
+  private async send(text: string, values: readonly unknown[], name: string | undefined, sync = false): Promise<WireResult> {
     await this.submitted;
     if (this.failure !== undefined) throw abortedBy(this.failure);
     if (this.finished) throw new Error('the transaction has already ended');
     // Mapped before anything is written: a value pg cannot send fails this statement only.
     const mapped = values.map((v) => pgUtils.prepareValue(v));
     const c = this.connection!;
+    const result = new Result(undefined, pg.types);
+    const described = name === undefined ? undefined : descriptions.get(c)?.get(name);
+    if (described) Object.assign(result, described);
     return new Promise<WireResult>((resolve, reject) => {
-      this.inFlight = { name, text, result: new Result(undefined, pg.types), resolve, reject };
+      this.inFlight = { name, text, result, describing: !described, resolve, reject };
       c.stream.cork?.();
       try {
         if (name === undefined || (c.parsedStatements[name] === undefined && c.submittedNamedStatements[name] === undefined)) {
@@ -160,9 +209,10 @@ export class ImplicitTransaction {
           if (name !== undefined) c.submittedNamedStatements[name] = text;
         }
         c.bind({ portal: '', statement: name, values: mapped, binary: false });
-        c.describe({ type: 'P', name: '' });
+        if (!described) c.describe({ type: 'P', name: '' });
         c.execute({ portal: '', rows: 0 });
-        c.flush();
+        if (sync) c.sync();
+        else c.flush();
       } finally {
         c.stream.uncork?.();
       }
@@ -212,8 +262,12 @@ export class ImplicitTransaction {
     if (!q) return; // the ROLLBACK's
     this.inFlight = undefined;
     q.result.addCommandComplete(msg);
-    if (q.rowError !== undefined) q.reject(q.rowError);
-    else q.resolve(q.result);
+    if (q.rowError !== undefined) {
+      q.reject(q.rowError);
+      return;
+    }
+    if (q.describing && q.name !== undefined) rememberDescription(this.connection!, q.name, q.result);
+    q.resolve(q.result);
   }
 
   handleEmptyQuery(): void {
@@ -264,6 +318,14 @@ export class ImplicitTransaction {
   }
 
   handleCopyData(): void {}
+}
+
+function rememberDescription(c: WireConnection, name: string, result: WireResult): void {
+  // A statement that returns no rows answers Describe with NoData: its Result keeps no fields.
+  const r = result as unknown as Partial<Described>;
+  let known = descriptions.get(c);
+  if (!known) descriptions.set(c, (known = new Map()));
+  known.set(name, { fields: r.fields ?? [], _parsers: r._parsers, _prebuiltEmptyResultObject: r._prebuiltEmptyResultObject });
 }
 
 /** A parameterless statement sent through the unnamed statement and portal (its answer is not read). */

@@ -283,4 +283,54 @@ describe.skipIf(!usePostgres)('transactions without BEGIN and COMMIT on PostgreS
       'SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1', [sql]));
     expect(rows[0]!.n).toBe(1);
   });
+
+  it("asks for a statement's columns once per connection: later runs skip Describe and still read typed rows", async () => {
+    await reset();
+    await other.query('INSERT INTO itx VALUES ($1, $2)', [1, 'a']);
+    await withNotices(async (client) => {
+      let descriptions = 0;
+      (client as unknown as { connection: { on(e: string, f: () => void): void } }).connection.on('rowDescription', () => { descriptions++; });
+      const sql = "SELECT id, v, 9007199254740993::int8 AS big, '2026-01-02 03:04:05.678+00'::timestamptz AS at, NULL::text AS nothing FROM itx WHERE id = $1";
+      const read = async () => {
+        const itx = new ImplicitTransaction();
+        void client.query(itx as never);
+        const r = await itx.query(sql, [1], 'itx_described');
+        await itx.commit();
+        return r;
+      };
+      const first = await read();
+      const second = await read();
+      // The same statement outside a transaction (one round trip, statement and Sync together).
+      const single = new ImplicitTransaction();
+      void client.query(single as never);
+      const third = await single.single(sql, [1], 'itx_described');
+      expect(descriptions).toBe(1);
+      for (const r of [first, second, third]) {
+        expect(r.rows).toEqual([{ id: 1, v: 'a', big: 9007199254740993n, at: new Date('2026-01-02T03:04:05.678Z'), nothing: null }]);
+      }
+      // A statement that returns no rows (NoData) is remembered too, and still counts its rows.
+      const insert = async (id: number) => {
+        const itx = new ImplicitTransaction();
+        void client.query(itx as never);
+        const r = await itx.single('INSERT INTO itx VALUES ($1, $2)', [id, 'x'], 'itx_insert');
+        return r.rowCount;
+      };
+      expect([await insert(2), await insert(3)]).toEqual([1, 1]);
+      expect(descriptions).toBe(1);
+    });
+  });
+
+  it('runs a statement outside a transaction in one round trip; an error or an unsendable value fails it alone', async () => {
+    await reset();
+    const before = { ...one.stats };
+    await one.query('INSERT INTO itx VALUES ($1, $2)', [1, 'a']);
+    // The pool has one connection: a query left unfinished on it would hang every later one.
+    await expect(one.query('INSERT INTO itx VALUES ($1, $2)', [1, 'again'])).rejects.toMatchObject({ code: '23505' });
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    await expect(one.query('INSERT INTO itx VALUES ($1, $2)', [2, circular])).rejects.toThrow();
+    expect((await one.query<{ id: number; v: string }>('SELECT id, v FROM itx WHERE id > $1 ORDER BY id', [0])).rows).toEqual([{ id: 1, v: 'a' }]);
+    expect(one.stats.statements - before.statements).toBe(4);
+    expect(await count(other)).toBe(1);
+  });
 });
