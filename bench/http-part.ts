@@ -264,6 +264,7 @@ export async function seedFloor(db: FreshDatabase, secretKey: string): Promise<v
     const ctx = await openBenchContext(handle, secretKey);
     await seedBench(ctx, { simulateWebhookLoss: true });
     await benchUsers(ctx, BENCH_USERS);
+    await benchUsers(ctx, BENCH_USERS, 'page');
   } finally {
     await handle.close();
   }
@@ -306,10 +307,10 @@ export function floorStorefrontLoad(s: ServerProcess, connections: number, secon
   };
 }
 
-/** Pages of 30 of a user's sessions, at a random offset that still has 30 rows. */
+/** Pages of 30 of a page user's sessions (100 each), at a random offset that still has 30 rows. */
 export function getSessionsLoad(s: ServerProcess, connections: number, seconds: number, pages: Map<number, number>) {
   let next = 0;
-  const users = s.ready.users!;
+  const users = s.ready.pageUsers!;
   return {
     server: s, connections, seconds, initialContext: {},
     routes: [{

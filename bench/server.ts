@@ -20,6 +20,12 @@ export interface ServerReady {
   appToken?: string;
   accountId?: number;
   users?: { userId: number; accessToken: string }[];
+  /**
+   * The getSessions phase's users: apart from the storefront's, so that each has exactly the
+   * sessions the phase seeds (100, as the SELECT route's table has 100 rows per user) however
+   * many orders the storefront phase made.
+   */
+  pageUsers?: { userId: number; accessToken: string }[];
 }
 
 export interface ServerStats {
@@ -95,12 +101,12 @@ function registerRowCounts(query: (sql: string, params: unknown[]) => Promise<un
   });
 }
 
-/** Tops every user up to `perUser` order sessions (setup for the getSessions pages). */
+/** Tops every page user up to `perUser` order sessions (setup for the getSessions pages). */
 function registerSeedSessions(query: (sql: string, params: unknown[]) => Promise<unknown[]>, accountId: number): void {
   handlers.set('seed-sessions', async (args) => {
     const perUser = Number(args.perUser ?? 60);
     await query(
-      `WITH u AS (SELECT s.user_id, $2::int - count(*)::int AS missing FROM (SELECT id AS user_id FROM users WHERE identifier LIKE 'bench-%') s
+      `WITH u AS (SELECT s.user_id, $2::int - count(*)::int AS missing FROM (SELECT id AS user_id FROM users WHERE identifier LIKE 'page-%') s
                    LEFT JOIN payment_sessions ps ON ps.user_id = s.user_id AND ps.order_id IS NOT NULL GROUP BY s.user_id),
             o AS (INSERT INTO orders (storage_id, user_id, form_identifier, payment_account_id, form_data, lines, currency, total, status_identifier)
                   SELECT st.id, u.user_id, 'order', $1, '[]', '[]', 'USD', 1250, 'inProgress'
@@ -112,7 +118,8 @@ function registerSeedSessions(query: (sql: string, params: unknown[]) => Promise
        SELECT c.id, c.order_id, c.user_id, $1, 'intent', 'pending', c.amount, 'USD', now() + interval '1 day', 'requires_payment_method' FROM c`,
       [accountId, perUser],
     );
-    return query('SELECT user_id, count(*)::int AS n FROM payment_sessions WHERE order_id IS NOT NULL GROUP BY user_id', []);
+    return query(`SELECT ps.user_id, count(*)::int AS n FROM payment_sessions ps JOIN users u ON u.id = ps.user_id
+                   WHERE ps.order_id IS NOT NULL AND u.identifier LIKE 'page-%' GROUP BY ps.user_id`, []);
   });
 }
 
@@ -163,6 +170,7 @@ async function startTender(): Promise<ServerReady> {
   // (the webhook phase posts its own signed events).
   const accountId = await seedBench(ctx, { simulateWebhookLoss: true });
   const users = await benchUsers(ctx, Number(process.env.BENCH_USERS ?? 32));
+  const pageUsers = await benchUsers(ctx, Number(process.env.BENCH_USERS ?? 32), 'page');
   const appToken = (await createAppToken(ctx, 'bench storefront')).token;
   const app = await buildApp(ctx);
   // buildApp registered the test gateway on ctx; this second instance of the same adapter, on the
@@ -175,7 +183,7 @@ async function startTender(): Promise<ServerReady> {
   const url = `http://127.0.0.1:${port}`;
   ctx.config.publicUrl = url;
 
-  /** Tops every user up to `perUser` order sessions (setup for the getSessions pages). */
+  /** Tops every page user up to `perUser` order sessions (setup for the getSessions pages). */
   registerSeedSessions(async (sql, params) => (await raw.query(sql, params)).rows, accountId);
   /** Sessions the storefront phase created (pending, with a test-gateway intent). */
   handlers.set('sessions', async (args) => (await raw.query<SessionForWebhook>(SESSIONS_FOR_WEBHOOKS, [Number(args.limit ?? 5000)])).rows);
@@ -192,7 +200,7 @@ async function startTender(): Promise<ServerReady> {
     const { rows } = await raw.query<{ result: string; n: number }>('SELECT result, count(*)::int AS n FROM gateway_events GROUP BY result');
     return Object.fromEntries(rows.map((r) => [r.result, r.n]));
   });
-  return { url, pid: process.pid, appToken, accountId, users };
+  return { url, pid: process.pid, appToken, accountId, users, pageUsers };
 }
 
 async function startBare(): Promise<ServerReady> {
@@ -227,6 +235,7 @@ async function startFloor(): Promise<ServerReady> {
   const query = await rawQuery();
   registerRowCounts(query);
   const users = await query(`SELECT id FROM users WHERE identifier LIKE 'bench-%' ORDER BY id`, []) as { id: number }[];
+  const pageUsers = await query(`SELECT id FROM users WHERE identifier LIKE 'page-%' ORDER BY id`, []) as { id: number }[];
   const [account] = await query(`SELECT id FROM payment_accounts WHERE identifier = 'bench-card'`, []) as { id: number }[];
   const app = Fastify({ logger: false });
   await registerFloorRoutes(app, query);
@@ -237,7 +246,8 @@ async function startFloor(): Promise<ServerReady> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   // The floor authenticates nobody: a user's "token" is their id.
-  return { url: `http://127.0.0.1:${port}`, pid: process.pid, accountId: account!.id, users: users.map((u) => ({ userId: u.id, accessToken: String(u.id) })) };
+  return { url: `http://127.0.0.1:${port}`, pid: process.pid, accountId: account!.id, users: users.map((u) => ({ userId: u.id, accessToken: String(u.id) })),
+    pageUsers: pageUsers.map((u) => ({ userId: u.id, accessToken: String(u.id) })) };
 }
 
 async function rawQuery(): Promise<(sql: string, params: unknown[], name?: string) => Promise<unknown[]>> {

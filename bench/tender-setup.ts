@@ -53,14 +53,17 @@ export async function seedBench(ctx: AppContext, settings: Record<string, unknow
   return id;
 }
 
-/** Storefront users with a live login session and an access token each (as after a login). */
-export async function benchUsers(ctx: AppContext, count: number): Promise<BenchUser[]> {
+/**
+ * Storefront users with a live login session and an access token each (as after a login),
+ * `<prefix>-<i>@example.com`.
+ */
+export async function benchUsers(ctx: AppContext, count: number, prefix = 'bench'): Promise<BenchUser[]> {
   const users: BenchUser[] = [];
   for (let i = 0; i < count; i++) {
     const { rows } = await ctx.db.query<{ id: number }>(
       `INSERT INTO users (auth_provider_id, identifier, password_hash, is_active)
        SELECT id, $1, 'not-a-password', true FROM auth_providers WHERE identifier = 'email' RETURNING id`,
-      [`bench-${i}@example.com`],
+      [`${prefix}-${i}@example.com`],
     );
     const userId = rows[0]!.id;
     const s = await ctx.db.query<{ id: number }>('INSERT INTO user_sessions (user_id) VALUES ($1) RETURNING id', [userId]);
