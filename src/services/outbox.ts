@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { nanoid } from 'nanoid';
 import type { Queryable } from '../store/db.js';
 import type { HistoryEvent } from '../store/history-store.js';
 import { PAYMENT_SELECT, paymentView } from './engine/payment-views.js';
@@ -131,7 +131,7 @@ export async function renderEvents(tx: Queryable, history: HistoryEvent[], first
     if (object === undefined) continue;
     const data = e.type === 'order.status_changed' ? { object, previousStatus: e.previous ?? null } : { object };
     const base = firstParam + params.length;
-    params.push(`evt_${randomBytes(12).toString('base64url')}`, e.type, e.objectType, e.objectId, e.orderingKey, e.orderId, data);
+    params.push(`evt_${nanoid(16)}`, e.type, e.objectType, e.objectId, e.orderingKey, e.orderId, data);
     tuples.push(`(${[0, 1, 2, 3, 4, 5, 6].map((j) => `$${base + j}`).join(', ')})`);
   }
   if (tuples.length === 0) return undefined;

@@ -1,6 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { customAlphabet } from 'nanoid';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+/** Unbiased (nanoid rejects the bytes past the last multiple of 62), from a pooled random buffer. */
+const base62 = customAlphabet(ALPHABET);
 
 /**
  * A random provider id such as `tgpi_4fQk…` (base62, ~131 bits for 22 characters).
@@ -11,12 +13,6 @@ const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789
  * run has a probability of about 1e-10.
  */
 export function randomId(prefix: string, length = 22): string {
-  let out = prefix;
-  while (out.length < prefix.length + length) {
-    for (const byte of randomBytes(length)) {
-      // 248 = 4 × 62: rejecting larger bytes keeps every character equally likely.
-      if (byte < 248 && out.length < prefix.length + length) out += ALPHABET[byte % 62];
-    }
-  }
-  return out;
+  return prefix + base62(length);
 }
+
