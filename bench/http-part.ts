@@ -113,12 +113,12 @@ export async function httpPart(engine: Engine, opts: HttpOptions): Promise<HttpR
     // Warm-up (JIT, pools, caches), not measured.
     await httpLoad(storefrontLoad(t, 8, 2));
     await httpLoad(insertLoad(b, 8, 2));
-    await httpLoad(floorStorefrontLoad(f, 8, 2));
+    await httpLoad(storefrontLoad(f, 8, 2, true));
 
     const [storefront, bareInsert, floorStorefront] = (await alternateAll([
       { load: () => storefrontLoad(t, c, window), dbCpu: tenderCpu },
       { load: () => insertLoad(b, c, window), dbCpu: bareCpu },
-      { load: () => floorStorefrontLoad(f, c, window), dbCpu: floorCpu },
+      { load: () => storefrontLoad(f, c, window, true), dbCpu: floorCpu },
     ])) as [HttpResult, HttpResult, HttpResult];
     await checkpoint('storefront');
     opts.log(`  ${engine} storefront: ${(storefront.reqPerSec / 2).toFixed(1)} flows/s (${storefront.reqPerSec.toFixed(1)} req/s), p99 ${storefront.p99Ms.toFixed(0)} ms; ` +
@@ -227,12 +227,22 @@ async function probeRoutes(s: ServerProcess, secretKey: string): Promise<RoutePr
 
 type StorefrontContext = { u?: number; orderId?: number };
 
-/** createOrder (one product, the test-gateway account), then createSession for that order. */
-export function storefrontLoad(s: ServerProcess, connections: number, seconds: number) {
+/**
+ * createOrder (one product, the test-gateway account), then createSession for that order — on
+ * Tender's routes as a signed-in user, or (`floor`) on the floor's, which log nobody in: the
+ * user's id goes in the body instead.
+ */
+export function storefrontLoad(s: ServerProcess, connections: number, seconds: number, floor = false) {
   let user = 0;
-  const appToken = s.ready.appToken!;
   const users = s.ready.users!;
-  const headers = (u: number) => ({ 'content-type': 'application/json', 'x-app-token': appToken, authorization: `Bearer ${users[u]!.accessToken}` });
+  const order = JSON.parse(ORDER_BODY) as Record<string, unknown>;
+  const headers = (u: number): Record<string, string> => (floor
+    ? { 'content-type': 'application/json' }
+    : { 'content-type': 'application/json', 'x-app-token': s.ready.appToken!, authorization: `Bearer ${users[u]!.accessToken}` });
+  const paths = floor
+    ? { order: '/floor/orders', session: '/floor/sessions' }
+    : { order: '/api/content/orders-storage/marker/orders/orders', session: '/api/content/payments/sessions' };
+  const identity = (u: number) => (floor ? { userId: users[u]!.userId } : {});
   return {
     server: s, connections, seconds, initialContext: {} as StorefrontContext,
     routes: [
@@ -241,7 +251,8 @@ export function storefrontLoad(s: ServerProcess, connections: number, seconds: n
         build: (ctx: StorefrontContext) => {
           ctx.u = user++ % users.length;
           ctx.orderId = undefined;
-          return { method: 'POST', path: '/api/content/orders-storage/marker/orders/orders', body: ORDER_BODY, headers: headers(ctx.u) };
+          const body = floor ? JSON.stringify({ ...order, ...identity(ctx.u), paymentAccountId: s.ready.accountId }) : ORDER_BODY;
+          return { method: 'POST', path: paths.order, body, headers: headers(ctx.u) };
         },
         read: (status: number, body: string, ctx: StorefrontContext) => {
           if (status === 201) ctx.orderId = (JSON.parse(body) as { id: number }).id;
@@ -250,7 +261,8 @@ export function storefrontLoad(s: ServerProcess, connections: number, seconds: n
       {
         name: 'createSession',
         build: (ctx: StorefrontContext) => ({
-          method: 'POST', path: '/api/content/payments/sessions', body: JSON.stringify({ orderId: ctx.orderId ?? 0, type: 'intent' }), headers: headers(ctx.u ?? 0),
+          method: 'POST', path: paths.session, headers: headers(ctx.u ?? 0),
+          body: JSON.stringify({ ...identity(ctx.u ?? 0), orderId: ctx.orderId ?? 0, type: 'intent' }),
         }),
       },
     ],
@@ -272,40 +284,6 @@ export async function seedFloor(db: FreshDatabase, secretKey: string): Promise<v
 
 /** Storefront users, each with a live login (Tender) or just an id (the floor). */
 const BENCH_USERS = 32;
-
-type FloorContext = { u?: number; orderId?: number };
-
-/** The storefront flow against the floor's routes: the same bodies, plus the user's id (no login there). */
-export function floorStorefrontLoad(s: ServerProcess, connections: number, seconds: number) {
-  let user = 0;
-  const users = s.ready.users!;
-  const order = JSON.parse(ORDER_BODY) as Record<string, unknown>;
-  const headers = { 'content-type': 'application/json' };
-  return {
-    server: s, connections, seconds, initialContext: {} as FloorContext,
-    routes: [
-      {
-        name: 'createOrder',
-        build: (ctx: FloorContext) => {
-          ctx.u = user++ % users.length;
-          ctx.orderId = undefined;
-          const body = JSON.stringify({ ...order, userId: users[ctx.u]!.userId, paymentAccountId: s.ready.accountId });
-          return { method: 'POST', path: '/floor/orders', body, headers };
-        },
-        read: (status: number, body: string, ctx: FloorContext) => {
-          if (status === 201) ctx.orderId = (JSON.parse(body) as { id: number }).id;
-        },
-      },
-      {
-        name: 'createSession',
-        build: (ctx: FloorContext) => ({
-          method: 'POST', path: '/floor/sessions', headers,
-          body: JSON.stringify({ userId: users[ctx.u ?? 0]!.userId, orderId: ctx.orderId ?? 0, type: 'intent' }),
-        }),
-      },
-    ],
-  };
-}
 
 /** Pages of 30 of a page user's sessions (100 each), at a random offset that still has 30 rows. */
 export function getSessionsLoad(s: ServerProcess, connections: number, seconds: number, pages: Map<number, number>) {
