@@ -13,7 +13,7 @@ import { sessionEvents } from '../../bench/webhook-events.js';
 import { startScriptNodeFlags } from '../../bench/server-process.js';
 import { readFileSync } from 'node:fs';
 import { usePostgres } from '../support/database.js';
-import { freshDatabase } from '../../bench/databases.js';
+import { freshDatabase, type Engine } from '../../bench/databases.js';
 import { seedFloor, serverEnv } from '../../bench/http-part.js';
 import type { SessionForWebhook } from '../../bench/server.js';
 import { startServer, type ServerProcess } from '../../bench/server-process.js';
@@ -65,69 +65,73 @@ describe('benchmark harness', () => {
     }
   });
 
-  it('the floors add the same rows as Tender does: per storefront flow, per webhook (PGlite)', async () => {
-    const secretKey = KeyRing.generate();
-    const order = {
-      formIdentifier: 'order', paymentAccountIdentifier: 'bench-card',
-      formData: { en_US: [{ marker: 'name', type: 'string', value: 'Bench Buyer' }] }, products: [{ productId: 1, quantity: 1 }],
-    };
-    const post = async (s: ServerProcess, path: string, body: unknown, headers: Record<string, string> = {}) => {
-      const res = await fetch(`${s.ready.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-      expect(res.status).toBeLessThan(300);
-      return (await res.json()) as { id: number };
-    };
-    /** What one flow adds, per table and per history/outbox kind. */
-    const delta = async (s: ServerProcess, flow: () => Promise<void>) => {
-      const before = await s.call<Record<string, number>>('row-counts');
-      await flow();
-      const after = await s.call<Record<string, number>>('row-counts');
-      return Object.fromEntries(Object.entries(after).map(([k, n]) => [k, n - (before[k] ?? 0)]).filter(([, n]) => n !== 0));
-    };
-    const tenderDb = await freshDatabase('pglite', 'rows-tender');
-    const floorDb = await freshDatabase('pglite', 'rows-floor');
-    const servers: ServerProcess[] = [];
-    try {
-      await seedFloor(floorDb, secretKey);
-      const tender = await startServer(serverEnv('pglite', tenderDb, 'tender', secretKey));
-      servers.push(tender);
-      const floor = await startServer(serverEnv('pglite', floorDb, 'floor', secretKey));
-      servers.push(floor);
-      const user = tender.ready.users![0]!;
-      const auth = { 'x-app-token': tender.ready.appToken!, authorization: `Bearer ${user.accessToken}` };
-      const viaTender = await delta(tender, async () => {
-        const o = await post(tender, '/api/content/orders-storage/marker/orders/orders', order, auth);
-        await post(tender, '/api/content/payments/sessions', { orderId: o.id, type: 'intent' }, auth);
-      });
-      const floorUser = floor.ready.users![0]!.userId;
-      const viaFloor = await delta(floor, async () => {
-        const o = await post(floor, '/floor/orders', { ...order, userId: floorUser, paymentAccountId: floor.ready.accountId });
-        await post(floor, '/floor/sessions', { userId: floorUser, orderId: o.id, type: 'intent' });
-      });
-      expect(viaTender).toEqual({
-        orders: 1, payment_collections: 1, payment_sessions: 1, test_gateway_intents: 1,
-        'history order.created': 1, 'history session.created': 1, 'history collection.status_changed': 1, 'outbox payment_session.created': 1,
-      });
-      expect(viaFloor).toEqual(viaTender);
-
-      // The session's three webhooks (authorized, captured, part refunded), signed alike.
-      const webhooks = async (s: ServerProcess) => {
-        const [session] = await s.call<SessionForWebhook[]>('sessions', { limit: 1 });
-        const out: Record<string, number>[] = [];
-        for (const e of sessionEvents(secretKey, session!)) {
-          out.push(await delta(s, async () => {
-            const res = await fetch(`${s.ready.url}${e.path}`, { method: 'POST', headers: e.headers, body: e.body });
-            expect(res.status).toBe(200);
-          }));
-        }
-        return out;
+  // On PostgreSQL too when DATABASE_URL is set: there the floors run prepared statements with
+  // generic plans, as in the benchmark.
+  for (const engine of ['pglite', 'postgres'] as Engine[]) {
+    it.skipIf(engine === 'postgres' && !usePostgres)(`the floors add the same rows as Tender does: per storefront flow, per webhook (${engine}${engine === 'postgres' ? '; skipped: needs DATABASE_URL' : ''})`, async () => {
+      const secretKey = KeyRing.generate();
+      const order = {
+        formIdentifier: 'order', paymentAccountIdentifier: 'bench-card',
+        formData: { en_US: [{ marker: 'name', type: 'string', value: 'Bench Buyer' }] }, products: [{ productId: 1, quantity: 1 }],
       };
-      const tenderEvents = await webhooks(tender);
-      expect(tenderEvents[1]).toMatchObject({ captures: 1, 'history order.status_changed': 1, 'outbox order.status_changed': 1 });
-      expect(await webhooks(floor)).toEqual(tenderEvents);
-    } finally {
-      for (const s of servers) await s.stop().catch(() => undefined);
-      await tenderDb.drop().catch(() => undefined);
-      await floorDb.drop().catch(() => undefined);
-    }
-  }, 120_000);
+      const post = async (s: ServerProcess, path: string, body: unknown, headers: Record<string, string> = {}) => {
+        const res = await fetch(`${s.ready.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+        expect(res.status).toBeLessThan(300);
+        return (await res.json()) as { id: number };
+      };
+      /** What one flow adds, per table and per history/outbox kind. */
+      const delta = async (s: ServerProcess, flow: () => Promise<void>) => {
+        const before = await s.call<Record<string, number>>('row-counts');
+        await flow();
+        const after = await s.call<Record<string, number>>('row-counts');
+        return Object.fromEntries(Object.entries(after).map(([k, n]) => [k, n - (before[k] ?? 0)]).filter(([, n]) => n !== 0));
+      };
+      const tenderDb = await freshDatabase(engine, 'rows_tender');
+      const floorDb = await freshDatabase(engine, 'rows_floor');
+      const servers: ServerProcess[] = [];
+      try {
+        await seedFloor(floorDb, secretKey);
+        const tender = await startServer(serverEnv(engine, tenderDb, 'tender', secretKey));
+        servers.push(tender);
+        const floor = await startServer(serverEnv(engine, floorDb, 'floor', secretKey));
+        servers.push(floor);
+        const user = tender.ready.users![0]!;
+        const auth = { 'x-app-token': tender.ready.appToken!, authorization: `Bearer ${user.accessToken}` };
+        const viaTender = await delta(tender, async () => {
+          const o = await post(tender, '/api/content/orders-storage/marker/orders/orders', order, auth);
+          await post(tender, '/api/content/payments/sessions', { orderId: o.id, type: 'intent' }, auth);
+        });
+        const floorUser = floor.ready.users![0]!.userId;
+        const viaFloor = await delta(floor, async () => {
+          const o = await post(floor, '/floor/orders', { ...order, userId: floorUser, paymentAccountId: floor.ready.accountId });
+          await post(floor, '/floor/sessions', { userId: floorUser, orderId: o.id, type: 'intent' });
+        });
+        expect(viaTender).toEqual({
+          orders: 1, payment_collections: 1, payment_sessions: 1, test_gateway_intents: 1,
+          'history order.created': 1, 'history session.created': 1, 'history collection.status_changed': 1, 'outbox payment_session.created': 1,
+        });
+        expect(viaFloor).toEqual(viaTender);
+
+        // The session's three webhooks (authorized, captured, part refunded), signed alike.
+        const webhooks = async (s: ServerProcess) => {
+          const [session] = await s.call<SessionForWebhook[]>('sessions', { limit: 1 });
+          const out: Record<string, number>[] = [];
+          for (const e of sessionEvents(secretKey, session!)) {
+            out.push(await delta(s, async () => {
+              const res = await fetch(`${s.ready.url}${e.path}`, { method: 'POST', headers: e.headers, body: e.body });
+              expect(res.status).toBe(200);
+            }));
+          }
+          return out;
+        };
+        const tenderEvents = await webhooks(tender);
+        expect(tenderEvents[1]).toMatchObject({ captures: 1, 'history order.status_changed': 1, 'outbox order.status_changed': 1 });
+        expect(await webhooks(floor)).toEqual(tenderEvents);
+      } finally {
+        for (const s of servers) await s.stop().catch(() => undefined);
+        await tenderDb.drop().catch(() => undefined);
+        await floorDb.drop().catch(() => undefined);
+      }
+    }, 120_000);
+  }
 });
