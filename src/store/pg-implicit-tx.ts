@@ -103,6 +103,8 @@ export class ImplicitTransaction {
   connectionLost = false;
   /** An explicit transaction block (see {@link begin}): it ends with COMMIT or ROLLBACK, then the Sync. */
   private block = false;
+  /** True once anything was written to the connection. */
+  private written = false;
 
   constructor() {
     this.submitted = new Promise((resolve) => {
@@ -149,8 +151,10 @@ export class ImplicitTransaction {
       return result;
     } catch (err) {
       // Nothing reached the server (a value pg cannot send): a Sync alone ends this query for
-      // pg's client, which would otherwise wait for it forever.
-      if (!this.finished && this.failure === undefined && this.inFlight === undefined) await this.end((c) => c.sync()).catch(() => {});
+      // pg's client, which would otherwise wait for it forever. Only then: once the statement
+      // and its Sync are written, a second Sync would answer with a ReadyForQuery that pg hands
+      // to whichever query runs next on the connection.
+      if (!this.written && this.failure === undefined) await this.end((c) => c.sync()).catch(() => {});
       throw err;
     }
   }
@@ -202,6 +206,7 @@ export class ImplicitTransaction {
     if (described) Object.assign(result, described);
     return new Promise<WireResult>((resolve, reject) => {
       this.inFlight = { name, text, result, describing: !described, resolve, reject };
+      this.written = true;
       c.stream.cork?.();
       try {
         if (name === undefined || (c.parsedStatements[name] === undefined && c.submittedNamedStatements[name] === undefined)) {

@@ -333,4 +333,21 @@ describe.skipIf(!usePostgres)('transactions without BEGIN and COMMIT on PostgreS
     expect(one.stats.statements - before.statements).toBe(4);
     expect(await count(other)).toBe(1);
   });
+
+  it('fails a statement outside a transaction whose row a type parser refuses, and the connection answers the next ones in order', async () => {
+    // pg's type parsers are global; one that throws, on a type Tender never reads (circle).
+    const CIRCLE = pg.types.builtins.CIRCLE;
+    const original = pg.types.getTypeParser(CIRCLE, 'text');
+    pg.types.setTypeParser(CIRCLE, () => { throw new Error('refused by the parser'); });
+    try {
+      await expect(one.query('SELECT $1::circle AS c', ['<(1,2),3>'])).rejects.toThrow('refused by the parser');
+    } finally {
+      pg.types.setTypeParser(CIRCLE, original);
+    }
+    // The pool has one connection: a stray Sync answer would hand a later query an early, empty
+    // result, or leave it waiting.
+    for (let i = 1; i <= 3; i++) {
+      expect((await one.query<{ n: number }>('SELECT $1::int AS n', [i])).rows).toEqual([{ n: i }]);
+    }
+  });
 });

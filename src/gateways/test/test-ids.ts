@@ -15,4 +15,3 @@ const base62 = customAlphabet(ALPHABET);
 export function randomId(prefix: string, length = 22): string {
   return prefix + base62(length);
 }
-
