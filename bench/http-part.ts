@@ -39,6 +39,9 @@ export interface HttpReport {
   webhooks: HttpResult & { events: number };
   /** The same events' rows written by the least plain SQL, one statement per event (bench/floor-routes.ts). */
   floorWebhooks: HttpResult & { events: number };
+  /** The webhooks' floor in two statements (read, write) and in three (lock, read, write), one transaction each. */
+  floorWebhooksRead: HttpResult & { events: number };
+  floorWebhooksLocked: HttpResult & { events: number };
   /** Tender's page statement, its rows written out under OneEntry's keys (bench/floor-routes.ts). */
   floorGetSessions: HttpResult;
   bareInsert: HttpResult;
@@ -146,6 +149,11 @@ export async function httpPart(engine: Engine, opts: HttpOptions): Promise<HttpR
     // Not alternated in windows: each sends its sessions' events once. Right after Tender's.
     const floorWebhooks = await webhooksLoad(f, c, opts.seconds, opts.secretKey, floorCpu);
     opts.log(`  ${engine} webhooks' floor: ${floorWebhooks.reqPerSec.toFixed(1)} events/s ${JSON.stringify(floorWebhooks.results)}`);
+    // The same rows in more statements, each event one transaction (bench/floor-routes.ts).
+    const floorWebhooksRead = await webhooksLoad(f, c, opts.seconds, opts.secretKey, floorCpu, 2);
+    const floorWebhooksLocked = await webhooksLoad(f, c, opts.seconds, opts.secretKey, floorCpu, 3);
+    opts.log(`  ${engine} webhooks' floor in 2 statements (read, write): ${floorWebhooksRead.reqPerSec.toFixed(1)} events/s; ` +
+      `in 3 (lock, read, write): ${floorWebhooksLocked.reqPerSec.toFixed(1)} events/s`);
     const tenderServerPeakRssMb = procPeakRssMb(t.pid);
     const bareServerPeakRssMb = procPeakRssMb(b.pid);
 
@@ -168,6 +176,8 @@ export async function httpPart(engine: Engine, opts: HttpOptions): Promise<HttpR
       getSessions,
       webhooks,
       floorWebhooks,
+      floorWebhooksRead,
+      floorWebhooksLocked,
       floorGetSessions,
       bareInsert,
       bareSelect,
@@ -309,7 +319,7 @@ export function getSessionsLoad(s: ServerProcess, connections: number, seconds: 
  * Each connection takes whole sessions and posts their three events in order (authorized,
  * captured, refunded); a few sessions are left spare so no connection runs out mid-session.
  */
-async function webhooksLoad(s: ServerProcess, connections: number, seconds: number, secretKey: string, dbCpu?: PgCpu): Promise<HttpResult & { events: number }> {
+async function webhooksLoad(s: ServerProcess, connections: number, seconds: number, secretKey: string, dbCpu?: PgCpu, floorStatements?: 2 | 3): Promise<HttpResult & { events: number }> {
   // Capped so that a fast storefront phase cannot make this one run for minutes.
   const sessions = await s.call<SessionForWebhook[]>('sessions', { limit: Number(process.env.BENCH_WEBHOOK_SESSIONS ?? 1000) });
   const signed: SignedEvent[][] = sessions.map((x) => sessionEvents(secretKey, x));
@@ -323,7 +333,7 @@ async function webhooksLoad(s: ServerProcess, connections: number, seconds: numb
       build: (ctx: { s?: number }) => {
         if (i === 0) ctx.s = next++ % signed.length;
         const e = signed[ctx.s ?? 0]![i]!;
-        return { method: 'POST', path: e.path, headers: e.headers, body: e.body };
+        return { method: 'POST', path: floorStatements ? `${e.path}?statements=${floorStatements}` : e.path, headers: e.headers, body: e.body };
       },
     })),
   });

@@ -232,14 +232,14 @@ async function startBare(): Promise<ServerReady> {
 async function startFloor(): Promise<ServerReady> {
   const { default: Fastify } = await import('fastify');
   const { registerFloorRoutes, registerFloorWebhooks } = await import('./floor-routes.js');
-  const query = await rawQuery();
+  const { query, transaction } = await rawDriver();
   registerRowCounts(query);
   const users = await query(`SELECT id FROM users WHERE identifier LIKE 'bench-%' ORDER BY id`, []) as { id: number }[];
   const pageUsers = await query(`SELECT id FROM users WHERE identifier LIKE 'page-%' ORDER BY id`, []) as { id: number }[];
   const [account] = await query(`SELECT id FROM payment_accounts WHERE identifier = 'bench-card'`, []) as { id: number }[];
   const app = Fastify({ logger: false });
   await registerFloorRoutes(app, query);
-  await registerFloorWebhooks(app, query, process.env.TENDER_SECRET_KEY!);
+  await registerFloorWebhooks(app, query, process.env.TENDER_SECRET_KEY!, transaction);
   handlers.set('sessions', async (args) => query(SESSIONS_FOR_WEBHOOKS, [Number(args.limit ?? 5000)]));
   registerSeedSessions(query, account!.id);
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -250,7 +250,17 @@ async function startFloor(): Promise<ServerReady> {
     pageUsers: pageUsers.map((u) => ({ userId: u.id, accessToken: String(u.id) })) };
 }
 
-async function rawQuery(): Promise<(sql: string, params: unknown[], name?: string) => Promise<unknown[]>> {
+type RawQuery = (sql: string, params: unknown[], name?: string) => Promise<unknown[]>;
+
+async function rawQuery(): Promise<RawQuery> {
+  return (await rawDriver()).query;
+}
+
+/**
+ * The raw driver: statements, and transactions of several (on PostgreSQL without BEGIN and
+ * COMMIT, one Sync committing them, as Tender's Db does: src/store/pg-implicit-tx.ts).
+ */
+async function rawDriver(): Promise<{ query: RawQuery; transaction: <T>(fn: (q: RawQuery) => Promise<T>) => Promise<T> }> {
   if (engine === 'postgres') {
     const pg = (await import('pg')).default;
     // The floors plan their prepared statements once, generically, as Tender's pool does (pg-db.ts).
@@ -260,16 +270,49 @@ async function rawQuery(): Promise<(sql: string, params: unknown[], name?: strin
     // A name makes it a prepared statement, parsed and planned once per connection (as Tender's
     // Db does): the floors use one, so that they pay no planning; the bare routes keep pg's plain
     // unnamed statement (their definition since the first round).
-    return async (sql, params, name) => {
-      stats.statements++;
-      return (await pool.query(name ? { name, text: sql, values: params } : { text: sql, values: params })).rows;
+    const { ImplicitTransaction } = await import('../src/store/pg-implicit-tx.js');
+    return {
+      query: async (sql, params, name) => {
+        stats.statements++;
+        return (await pool.query(name ? { name, text: sql, values: params } : { text: sql, values: params })).rows;
+      },
+      async transaction(fn) {
+        const client = await pool.connect();
+        const itx = new ImplicitTransaction();
+        void client.query(itx as never);
+        try {
+          const out = await fn(async (sql, params, name) => {
+            stats.statements++;
+            return (await itx.query(sql, params, name)).rows;
+          });
+          await itx.commit();
+          stats.commits++;
+          return out;
+        } catch (err) {
+          await itx.rollback().catch(() => {});
+          throw err;
+        } finally {
+          client.release(itx.connectionLost);
+        }
+      },
     };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const pglite = new PGlite({ dataDir: process.env.BENCH_DATA_DIR! });
   await pglite.waitReady;
-  return async (sql, params) => {
+  const query: RawQuery = async (sql, params) => {
     stats.statements++;
     return (await pglite.query(sql, params)).rows;
+  };
+  return {
+    query,
+    transaction: (fn) => pglite.transaction(async (tx) => {
+      stats.statements += 2; // BEGIN, COMMIT
+      stats.commits++;
+      return fn(async (sql, params) => {
+        stats.statements++;
+        return (await tx.query(sql, params)).rows;
+      });
+    }),
   };
 }

@@ -113,20 +113,33 @@ describe('benchmark harness', () => {
         expect(viaFloor).toEqual(viaTender);
 
         // The session's three webhooks (authorized, captured, part refunded), signed alike.
-        const webhooks = async (s: ServerProcess) => {
+        // `statements`: the floor's variants in 2 and 3 statements (bench/floor-routes.ts).
+        const webhooks = async (s: ServerProcess, statements?: number) => {
           const [session] = await s.call<SessionForWebhook[]>('sessions', { limit: 1 });
           const out: Record<string, number>[] = [];
           for (const e of sessionEvents(secretKey, session!)) {
+            const before = (await s.call<{ statements: number }>('stats')).statements;
             out.push(await delta(s, async () => {
-              const res = await fetch(`${s.ready.url}${e.path}`, { method: 'POST', headers: e.headers, body: e.body });
+              const res = await fetch(`${s.ready.url}${e.path}${statements ? `?statements=${statements}` : ''}`, { method: 'POST', headers: e.headers, body: e.body });
               expect(res.status).toBe(200);
+              expect(await res.json()).toMatchObject({ result: 'applied' });
             }));
+            if (statements) {
+              // The two row counts around the event cost 11 statements each; PGlite adds BEGIN and COMMIT.
+              const spent = (await s.call<{ statements: number }>('stats')).statements - before - 22;
+              expect(spent).toBe(statements + (engine === 'pglite' ? 2 : 0));
+            }
           }
           return out;
         };
         const tenderEvents = await webhooks(tender);
         expect(tenderEvents[1]).toMatchObject({ captures: 1, 'history order.status_changed': 1, 'outbox order.status_changed': 1 });
         expect(await webhooks(floor)).toEqual(tenderEvents);
+        for (const statements of [2, 3]) {
+          const o = await post(floor, '/floor/orders', { ...order, userId: floorUser, paymentAccountId: floor.ready.accountId });
+          await post(floor, '/floor/sessions', { userId: floorUser, orderId: o.id, type: 'intent' });
+          expect(await webhooks(floor, statements)).toEqual(tenderEvents);
+        }
       } finally {
         for (const s of servers) await s.stop().catch(() => undefined);
         await tenderDb.drop().catch(() => undefined);
