@@ -143,17 +143,28 @@ export async function httpPart(engine: Engine, opts: HttpOptions): Promise<HttpR
     await checkpoint('getSessions');
     opts.log(`  ${engine} getSessions: ${getSessions.reqPerSec.toFixed(1)} req/s; bare SELECT route ${bareSelect.reqPerSec.toFixed(1)} req/s; the same page by a plain route ${floorGetSessions.reqPerSec.toFixed(1)} req/s`);
 
-    const webhooks = await webhooksLoad(t, c, opts.seconds, opts.secretKey, tenderCpu);
+    // Tender's webhooks and the floor's three variants (bench/floor-routes.ts), in alternating
+    // windows; each window sends its own sessions' events, once.
+    const webhookLoads: [ServerProcess, PgCpu | undefined, (2 | 3)?][] = [[t, tenderCpu], [f, floorCpu], [f, floorCpu, 2], [f, floorCpu, 3]];
+    const webhookRounds = 3;
+    const perWindow = Math.floor(Math.min(
+      Number(process.env.BENCH_WEBHOOK_SESSIONS ?? 1500),
+      (await t.call<SessionForWebhook[]>('sessions', { limit: 100_000 })).length,
+      (await f.call<SessionForWebhook[]>('sessions', { limit: 100_000 })).length / 3,
+    ) / webhookRounds);
+    const webhookRaw: RawHttp[][] = webhookLoads.map(() => []);
+    for (let round = 0; round < webhookRounds; round++) {
+      for (const [i, [server, dbCpu, statements]] of webhookLoads.entries()) {
+        webhookRaw[i]!.push(await httpLoadRaw(await webhooksLoad(server, c, opts.seconds, opts.secretKey, perWindow, statements, dbCpu)));
+      }
+    }
+    const [webhooks, floorWebhooks, floorWebhooksRead, floorWebhooksLocked] = webhookRaw.map((raws) => {
+      const r = summarizeHttp(raws);
+      return { ...r, events: r.requests };
+    }) as [HttpResult & { events: number }, HttpResult & { events: number }, HttpResult & { events: number }, HttpResult & { events: number }];
     await checkpoint('webhooks');
-    opts.log(`  ${engine} webhooks: ${webhooks.reqPerSec.toFixed(1)} events/s ${JSON.stringify(webhooks.results)}`);
-    // Not alternated in windows: each sends its sessions' events once. Right after Tender's.
-    const floorWebhooks = await webhooksLoad(f, c, opts.seconds, opts.secretKey, floorCpu);
-    opts.log(`  ${engine} webhooks' floor: ${floorWebhooks.reqPerSec.toFixed(1)} events/s ${JSON.stringify(floorWebhooks.results)}`);
-    // The same rows in more statements, each event one transaction (bench/floor-routes.ts).
-    const floorWebhooksRead = await webhooksLoad(f, c, opts.seconds, opts.secretKey, floorCpu, 2);
-    const floorWebhooksLocked = await webhooksLoad(f, c, opts.seconds, opts.secretKey, floorCpu, 3);
-    opts.log(`  ${engine} webhooks' floor in 2 statements (read, write): ${floorWebhooksRead.reqPerSec.toFixed(1)} events/s; ` +
-      `in 3 (lock, read, write): ${floorWebhooksLocked.reqPerSec.toFixed(1)} events/s`);
+    opts.log(`  ${engine} webhooks: ${webhooks.reqPerSec.toFixed(1)} events/s ${JSON.stringify(webhooks.results)}; the same rows by plain SQL in 1 statement ` +
+      `${floorWebhooks.reqPerSec.toFixed(1)} events/s, in 2 (read, write) ${floorWebhooksRead.reqPerSec.toFixed(1)}, in 3 (lock, read, write) ${floorWebhooksLocked.reqPerSec.toFixed(1)}`);
     const tenderServerPeakRssMb = procPeakRssMb(t.pid);
     const bareServerPeakRssMb = procPeakRssMb(b.pid);
 
@@ -168,7 +179,7 @@ export async function httpPart(engine: Engine, opts: HttpOptions): Promise<HttpR
       };
       await profiled('storefront', () => httpLoad(storefrontLoad(t, c, window)));
       await profiled('getSessions', () => httpLoad(getSessionsLoad(t, c, window, pages)));
-      await profiled('webhooks', () => webhooksLoad(t, c, window, opts.secretKey));
+      await profiled('webhooks', async () => httpLoad(await webhooksLoad(t, c, window, opts.secretKey, perWindow)));
     }
     return {
       engine,
@@ -319,14 +330,13 @@ export function getSessionsLoad(s: ServerProcess, connections: number, seconds: 
  * Each connection takes whole sessions and posts their three events in order (authorized,
  * captured, refunded); a few sessions are left spare so no connection runs out mid-session.
  */
-async function webhooksLoad(s: ServerProcess, connections: number, seconds: number, secretKey: string, dbCpu?: PgCpu, floorStatements?: 2 | 3): Promise<HttpResult & { events: number }> {
-  // Capped so that a fast storefront phase cannot make this one run for minutes.
-  const sessions = await s.call<SessionForWebhook[]>('sessions', { limit: Number(process.env.BENCH_WEBHOOK_SESSIONS ?? 1000) });
+async function webhooksLoad(s: ServerProcess, connections: number, seconds: number, secretKey: string, sessionCount: number, floorStatements?: 2 | 3, dbCpu?: PgCpu): Promise<LoadOptions<{ s?: number }>> {
+  const sessions = await s.call<SessionForWebhook[]>('sessions', { limit: sessionCount + connections });
   const signed: SignedEvent[][] = sessions.map((x) => sessionEvents(secretKey, x));
   const usable = Math.max(0, signed.length - connections);
   if (usable === 0) throw new Error(`only ${signed.length} sessions to send webhooks for; the storefront phase made too few`);
   let next = 0;
-  const result = await httpLoad<{ s?: number }>({
+  return {
     server: s, connections, seconds, amount: usable * 3, initialContext: {}, countResults: true, dbCpu,
     routes: [0, 1, 2].map((i) => ({
       name: ['authorized', 'captured', 'refunded'][i]!,
@@ -336,8 +346,7 @@ async function webhooksLoad(s: ServerProcess, connections: number, seconds: numb
         return { method: 'POST', path: floorStatements ? `${e.path}?statements=${floorStatements}` : e.path, headers: e.headers, body: e.body };
       },
     })),
-  });
-  return { ...result, events: result.requests };
+  };
 }
 
 function insertLoad(s: ServerProcess, connections: number, seconds: number): LoadOptions<object> {
