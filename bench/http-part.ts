@@ -146,10 +146,11 @@ export async function httpPart(engine: Engine, opts: HttpOptions): Promise<HttpR
     // Tender's webhooks and the floor's three variants (bench/floor-routes.ts), in alternating
     // windows; each window sends its own sessions' events, once.
     const webhookLoads: [ServerProcess, PgCpu | undefined, (2 | 3)?][] = [[t, tenderCpu], [f, floorCpu], [f, floorCpu, 2], [f, floorCpu, 3]];
+    if (t.ready.directUrl) webhookLoads.push([{ ...t, ready: { ...t.ready, url: t.ready.directUrl } } as ServerProcess, tenderCpu]);
     const webhookRounds = 3;
     const perWindow = Math.floor(Math.min(
       Number(process.env.BENCH_WEBHOOK_SESSIONS ?? 1500),
-      (await t.call<SessionForWebhook[]>('sessions', { limit: 100_000 })).length,
+      (await t.call<SessionForWebhook[]>('sessions', { limit: 100_000 })).length / (t.ready.directUrl ? 2 : 1),
       (await f.call<SessionForWebhook[]>('sessions', { limit: 100_000 })).length / 3,
     ) / webhookRounds);
     const webhookRaw: RawHttp[][] = webhookLoads.map(() => []);
@@ -158,10 +159,17 @@ export async function httpPart(engine: Engine, opts: HttpOptions): Promise<HttpR
         webhookRaw[i]!.push(await httpLoadRaw(await webhooksLoad(server, c, opts.seconds, opts.secretKey, perWindow, statements, dbCpu)));
       }
     }
-    const [webhooks, floorWebhooks, floorWebhooksRead, floorWebhooksLocked] = webhookRaw.map((raws) => {
+    const summaries = webhookRaw.map((raws) => {
       const r = summarizeHttp(raws);
       return { ...r, events: r.requests };
-    }) as [HttpResult & { events: number }, HttpResult & { events: number }, HttpResult & { events: number }, HttpResult & { events: number }];
+    });
+    const [webhooks, floorWebhooks, floorWebhooksRead, floorWebhooksLocked] = summaries as [HttpResult & { events: number }, HttpResult & { events: number }, HttpResult & { events: number }, HttpResult & { events: number }];
+    const direct = summaries[4];
+    if (direct) {
+      opts.log(`  ${engine} webhooks through a bare Fastify route calling ingestWebhook (BENCH_WEBHOOK_DIRECT): ${direct.reqPerSec.toFixed(1)} events/s, ` +
+        `server CPU ${direct.serverCpuMsPerRequest.toFixed(2)} ms/event, PostgreSQL CPU ${direct.dbCpuMsPerRequest.toFixed(2)}; through Tender's app: ` +
+        `${webhooks.reqPerSec.toFixed(1)} events/s, ${webhooks.serverCpuMsPerRequest.toFixed(2)} and ${webhooks.dbCpuMsPerRequest.toFixed(2)} ms/event`);
+    }
     await checkpoint('webhooks');
     opts.log(`  ${engine} webhooks: ${webhooks.reqPerSec.toFixed(1)} events/s ${JSON.stringify(webhooks.results)}; the same rows by plain SQL in 1 statement ` +
       `${floorWebhooks.reqPerSec.toFixed(1)} events/s, in 2 (read, write) ${floorWebhooksRead.reqPerSec.toFixed(1)}, in 3 (lock, read, write) ${floorWebhooksLocked.reqPerSec.toFixed(1)}`);

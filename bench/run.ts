@@ -18,6 +18,7 @@
  *   BENCH_TRACE=1       also print every SQL statement of one traced lifecycle flow
  *   BENCH_OUT=FILE      also write the JSON (with the trace and profiles) to FILE
  *   BENCH_TSX=1         run the HTTP server child through tsx instead of compiled JavaScript
+ *   BENCH_WEBHOOK_DIRECT=1  also post the webhooks to ingestWebhook behind a bare Fastify (what Tender's app adds)
  */
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';

@@ -26,6 +26,8 @@ export interface ServerReady {
    * many orders the storefront phase made.
    */
   pageUsers?: { userId: number; accessToken: string }[];
+  /** BENCH_WEBHOOK_DIRECT: Tender's webhook ingestion behind a bare Fastify. */
+  directUrl?: string;
 }
 
 export interface ServerStats {
@@ -200,7 +202,25 @@ async function startTender(): Promise<ServerReady> {
     const { rows } = await raw.query<{ result: string; n: number }>('SELECT result, count(*)::int AS n FROM gateway_events GROUP BY result');
     return Object.fromEntries(rows.map((r) => [r.result, r.n]));
   });
-  return { url, pid: process.pid, appToken, accountId, users, pageUsers };
+  // BENCH_WEBHOOK_DIRECT=1: the same ingestWebhook also behind a bare Fastify (its own port, no
+  // plugins: no security headers, authentication hooks, idempotency, request ids), so that the
+  // webhook phase shows what Tender's app adds around the engine.
+  let directUrl: string | undefined;
+  if (process.env.BENCH_WEBHOOK_DIRECT === '1') {
+    const { default: Fastify } = await import('fastify');
+    const { ingestWebhook } = await import('../src/services/engine/gateway-events.js');
+    const direct = Fastify({ logger: false });
+    direct.removeContentTypeParser('application/json');
+    direct.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    direct.post<{ Params: { accountId: string }; Body: string }>('/api/webhooks/:accountId', async (request) => {
+      const out = await ingestWebhook(ctx, Number(request.params.accountId), request.body, request.headers, request.ip);
+      return { received: true, result: out.result, eventId: out.eventId };
+    });
+    await direct.listen({ port: 0, host: '127.0.0.1' });
+    const a = direct.server.address();
+    directUrl = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+  }
+  return { url, pid: process.pid, appToken, accountId, users, pageUsers, directUrl };
 }
 
 async function startBare(): Promise<ServerReady> {
