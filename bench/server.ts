@@ -290,15 +290,17 @@ async function rawDriver(): Promise<{ query: RawQuery; transaction: <T>(fn: (q: 
     // A name makes it a prepared statement, parsed and planned once per connection (as Tender's
     // Db does): the floors use one, so that they pay no planning; the bare routes keep pg's plain
     // unnamed statement (their definition since the first round).
-    const { ImplicitTransaction } = await import('../src/store/pg-implicit-tx.js');
+    // Loaded on the first transaction (the floor's), so that the bare server loads none of Tender.
+    let Itx: typeof import('../src/store/pg-implicit-tx.js').ImplicitTransaction | undefined;
     return {
       query: async (sql, params, name) => {
         stats.statements++;
         return (await pool.query(name ? { name, text: sql, values: params } : { text: sql, values: params })).rows;
       },
       async transaction(fn) {
+        Itx ??= (await import('../src/store/pg-implicit-tx.js')).ImplicitTransaction;
         const client = await pool.connect();
-        const itx = new ImplicitTransaction();
+        const itx = new Itx();
         void client.query(itx as never);
         try {
           const out = await fn(async (sql, params, name) => {
