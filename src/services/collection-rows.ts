@@ -80,3 +80,47 @@ export function heldChildRows(tx: Queryable, collectionId: number): { sessions: 
 
 /** Whether the engine checks its held copies against the database (tests). */
 export const selfCheck = process.env.TENDER_SELF_CHECK === '1';
+
+/**
+ * A transaction's copy of an order's payment-facing status: its status and the merchant's
+ * payment-status → order-status mapping of its storage. Read in the statement that locks the
+ * order (the locked row's latest version), so syncCollection can tell whether a collection's
+ * move also moves the order's status: when it does not, the collection and order writes join the
+ * transaction's last statement instead of costing a statement of their own (docs/benchmarks.md,
+ * eighth round). The mapping is configuration, read as of that statement, as the order's own
+ * update would read it.
+ */
+export interface HeldOrderStatus {
+  status: string;
+  /** payment status → order status identifier. */
+  mapping: Record<string, string>;
+  /** The order's status was written in this transaction (the copy is then not used again). */
+  written: boolean;
+}
+
+const heldOrders = new WeakMap<Queryable, Map<number, HeldOrderStatus>>();
+
+/**
+ * A column over the order row `alias` (in the statement that locks it): its status and its
+ * storage's mapping, for {@link holdOrderStatus}.
+ */
+export function orderStatusColumn(alias: string): string {
+  return `json_build_array(${alias}.status_identifier, (SELECT json_object_agg(m.payment_status, m.order_status_identifier)
+            FROM payment_status_mappings m WHERE m.storage_id = ${alias}.storage_id))`;
+}
+
+/** Keeps the value of {@link orderStatusColumn} for the order, for the rest of the transaction. */
+export function holdOrderStatus(tx: Queryable, orderId: number, value: unknown): void {
+  if (!Array.isArray(value) || typeof value[0] !== 'string') return;
+  let map = heldOrders.get(tx);
+  if (!map) {
+    map = new Map();
+    heldOrders.set(tx, map);
+  }
+  map.set(orderId, { status: value[0], mapping: (value[1] ?? {}) as Record<string, string>, written: false });
+}
+
+/** The order's status as this transaction holds it; undefined when it holds none. */
+export function heldOrderStatus(tx: Queryable, orderId: number): HeldOrderStatus | undefined {
+  return heldOrders.get(tx)?.get(orderId);
+}

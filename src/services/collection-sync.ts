@@ -4,7 +4,7 @@ import { appendHistory, deferWrite, dropDeferredWrite, type Actor } from '../sto
 import type { PaymentStatus } from '../domain/payment-status.js';
 import type { SessionStatus } from '../domain/session-status.js';
 import type { CollectionRow } from '../store/payment-store.js';
-import { heldChildRows, selfCheck } from './collection-rows.js';
+import { heldChildRows, heldOrderStatus, selfCheck, type HeldOrderStatus } from './collection-rows.js';
 
 const LIVE = new Set(['requires_action', 'authorized', 'partially_captured', 'captured', 'partially_refunded', 'refunded']);
 
@@ -46,13 +46,28 @@ export async function syncCollection(tx: Queryable, collection: CollectionRow, a
   // payments, sessions, orders and refund requests), so its write joins the transaction's last
   // statement; keyed, so a second sync of the collection in the same transaction replaces it.
   const key = `collection:${collection.id}`;
-  if (!mapsOrder && changed) {
+  const orderKey = `order:${collection.order_id}`;
+  // The order's status as of its lock, when this transaction holds it: if the mapped status for
+  // the collection's new one is the order's own, the order's write (is_completed, version)
+  // changes no status, writes no history row and implies no event — nothing reads it before
+  // COMMIT, so it joins the last statement too.
+  const order = mapsOrder ? await heldOrder(tx, collection.order_id!) : undefined;
+  const orderStays = order !== undefined && !order.written && (order.mapping[status] ?? order.status) === order.status;
+  if ((!mapsOrder || orderStays) && changed) {
     await deferWrite(tx, (n) => ({
       sql: `UPDATE payment_collections SET ${COLLECTION_SET.replace(/\$(\d)/g, (_, d: string) => `$${n + Number(d) - 1}`)} WHERE id = $${n}`,
       params: sums,
     }), key);
   }
-  if (mapsOrder) dropDeferredWrite(tx, key);
+  if (orderStays) {
+    await deferWrite(tx, (n) => ({
+      sql: `UPDATE orders SET is_completed = $${n + 1}, version = version + 1, updated_at = now() WHERE id = $${n}`,
+      params: [collection.order_id, COMPLETED.has(status)],
+    }), orderKey);
+  } else if (mapsOrder) {
+    dropDeferredWrite(tx, key);
+    dropDeferredWrite(tx, orderKey);
+  }
   collection.authorized_amount = authorized;
   collection.captured_amount = captured;
   collection.refunded_amount = refunded;
@@ -70,8 +85,31 @@ export async function syncCollection(tx: Queryable, collection: CollectionRow, a
     actor,
   });
   collection.status = status;
-  if (mapsOrder) await updateCollectionAndOrder(tx, sums, collection.order_id!, status, actor);
+  if (mapsOrder && !orderStays) {
+    await updateCollectionAndOrder(tx, sums, collection.order_id!, status, actor);
+    if (order) order.written = true;
+  }
   return status;
+}
+
+const COMPLETED = new Set<CollectionStatus>(['completed', 'partially_refunded', 'refunded']);
+
+/**
+ * The order's status this transaction holds (collection-rows.ts), checked against the database
+ * when the self-check is on; undefined when it holds none.
+ */
+async function heldOrder(tx: Queryable, orderId: number): Promise<HeldOrderStatus | undefined> {
+  const held = heldOrderStatus(tx, orderId);
+  if (!held || !selfCheck || held.written) return held;
+  const { rows } = await tx.query<{ status: string; mapping: Record<string, string> | null }>(
+    `SELECT o.status_identifier AS status, (SELECT json_object_agg(m.payment_status, m.order_status_identifier)
+              FROM payment_status_mappings m WHERE m.storage_id = o.storage_id) AS mapping
+       FROM orders o WHERE o.id = $1`, [orderId]);
+  const key = (status: string | undefined, mapping: Record<string, string>) => JSON.stringify([status, Object.entries(mapping).sort()]);
+  const stored = key(rows[0]?.status, rows[0]?.mapping ?? {});
+  const copy = key(held.status, held.mapping);
+  if (stored !== copy) throw new Error(`self-check: the held status of order ${orderId} differs from the database: held ${copy}, stored ${stored}`);
+  return held;
 }
 
 const COLLECTION_SET = 'status = $2, authorized_amount = $3, captured_amount = $4, refunded_amount = $5, updated_at = now()';
@@ -127,7 +165,7 @@ async function readRows(tx: Queryable, collectionId: number): Promise<KnownRows>
  * order's part reads nothing the collection's part writes).
  */
 async function updateCollectionAndOrder(tx: Queryable, sums: unknown[], orderId: number, paymentStatus: CollectionStatus, actor: Actor): Promise<void> {
-  const completed = paymentStatus === 'completed' || paymentStatus === 'partially_refunded' || paymentStatus === 'refunded';
+  const completed = COMPLETED.has(paymentStatus);
   const collectionId = sums[0] as number;
   const { rows } = await tx.query<{ from_status: string | null; to_status: string | null; changed: boolean }>(
     `WITH collection AS (UPDATE payment_collections SET ${COLLECTION_SET} WHERE id = $1),

@@ -21,7 +21,7 @@ import {
 } from '../store/payment-store.js';
 import { syncCollection } from './collection-sync.js';
 import { COLLECTION_COLUMNS } from './engine/locks.js';
-import { noteSession } from './collection-rows.js';
+import { holdOrderStatus, noteSession, orderStatusColumn } from './collection-rows.js';
 import { rememberRow } from './outbox.js';
 import { SESSION_LIST_TIMES, SESSION_VIEW_COLUMNS, sessionView, type SessionViewRow } from './session-views.js';
 
@@ -210,12 +210,16 @@ export function sessionInput(session: SessionRow, order: { id: number; lines: Or
 }
 
 async function lockOrder(tx: Queryable, orderId: number, userId: number): Promise<OrderForPayment> {
-  const { rows } = await tx.query<OrderForPayment>(
-    'SELECT id, user_id, payment_account_id, currency, total, lines FROM orders WHERE id = $1 AND user_id = $2 FOR UPDATE',
+  const { rows } = await tx.query<OrderForPayment & { lo__status?: unknown }>(
+    `SELECT id, user_id, payment_account_id, currency, total, lines, ${orderStatusColumn('o')} AS lo__status
+       FROM orders o WHERE id = $1 AND user_id = $2 FOR UPDATE`,
     [orderId, userId],
   );
-  if (!rows[0]) throw new PaymentsError('order_not_found', `Order ${orderId} not found`);
-  return rows[0];
+  const order = rows[0];
+  if (!order) throw new PaymentsError('order_not_found', `Order ${orderId} not found`);
+  holdOrderStatus(tx, order.id, order.lo__status);
+  delete order.lo__status;
+  return order;
 }
 
 /** The order's collection (created on first use); its amount follows the order total until paid. */

@@ -2,7 +2,7 @@ import { PaymentsError } from '../../errors.js';
 import type { Queryable } from '../../store/db.js';
 import type { AccountRow } from '../../store/account-store.js';
 import type { CollectionRow, PaymentRow, SessionRow } from '../../store/payment-store.js';
-import { childRowsColumns, holdChildRows } from '../collection-rows.js';
+import { childRowsColumns, holdChildRows, holdOrderStatus, orderStatusColumn } from '../collection-rows.js';
 
 /**
  * Lock order, everywhere in Tender: the order row (when the collection belongs to an order),
@@ -62,8 +62,11 @@ function unprefix<T>(row: Record<string, unknown>, columns: readonly string[], p
   return out as T;
 }
 
-/** The sub-select that locks the order row of the target (alias `t`) before its other rows. */
-const ORDER_LOCK = (t: string) => `(SELECT 1 FROM orders o WHERE o.id = ${t}.order_id FOR UPDATE) AS lo__locked`;
+/**
+ * The sub-select that locks the order row of the target (alias `t`) before its other rows; its
+ * value is the locked row's status and mapping (collection-rows.ts, holdOrderStatus).
+ */
+const ORDER_LOCK = (t: string) => `(SELECT ${orderStatusColumn('o')} FROM orders o WHERE o.id = ${t}.order_id FOR UPDATE) AS lo__locked`;
 
 export interface LockedSession {
   collection: CollectionRow;
@@ -112,6 +115,7 @@ async function lockSessionRows(
   const row = rows[0];
   if (!row) return undefined;
   const collection = unprefix<CollectionRow>(row, COLLECTION_COLUMNS, 'lc__');
+  if (collection.order_id !== null) holdOrderStatus(tx, collection.order_id, row.lo__locked);
   const session = without(row, ['lc__', 'lo__']) as unknown as SessionRow;
   // Read in its own statement, after the locks are held: rows of a table the locking statement
   // does not lock come from that statement's snapshot, taken before it waited — a payment that
@@ -181,6 +185,7 @@ async function lockPaymentRows(tx: Queryable, paymentId: number, withAccount: bo
     throw new PaymentsError('payment_not_found', `Payment ${paymentId} not found`);
   }
   const collection = unprefix<CollectionRow>(row, COLLECTION_COLUMNS, 'lc__');
+  if (collection.order_id !== null) holdOrderStatus(tx, collection.order_id, row.lo__locked);
   const payment = without(row, ['lc__', 'la__', 'ls__', 'lo__', 'lp__']) as unknown as PaymentRow;
   if (op) return { collection, payment, operation: unprefix(row, OPERATION_COLUMNS[op.table], 'lp__') } as LockedPayment & { operation: unknown };
   if (!withAccount) return { collection, payment };
