@@ -14,14 +14,15 @@
  * run tells apart a change of about 10 % or more; below that, repeat it or call it noise.
  *
  * A is the checkout at BENCH_AB_BASE (e.g. `git worktree add /tmp/base HEAD~1` and `npm ci` or a
- * node_modules link there), B is this one. Variables: BENCH_AB_PHASES (storefront,getSessions),
+ * node_modules link there), B is this one. Variables: BENCH_AB_PHASES (storefront,getSessions;
+ * also webhooks: each window sends BENCH_AB_WEBHOOK_SESSIONS sessions' three signed events, 150),
  * BENCH_AB_WINDOWS (12 per side and phase), BENCH_AB_SECONDS (2 per window),
  * BENCH_CONNECTIONS (32). PostgreSQL only (DATABASE_URL, default as in `npm run bench`).
  */
 import { randomBytes } from 'node:crypto';
 import { compileTree, type CompiledTree } from './compile.js';
 import { freshPgDatabase, pgBaseUrl, type FreshDatabase } from './databases.js';
-import { getSessionsLoad, serverEnv, storefrontLoad } from './http-part.js';
+import { getSessionsLoad, serverEnv, storefrontLoad, webhooksLoad } from './http-part.js';
 import { httpLoad, httpLoadRaw, type LoadOptions, type RawHttp } from './http-load.js';
 import { openPgCpu } from './pg-cpu.js';
 import { startServer, type ServerProcess } from './server-process.js';
@@ -67,10 +68,20 @@ async function side(name: 'A' | 'B', tree: CompiledTree): Promise<Side> {
   }
 }
 
-function load(s: Side, phase: string, secs: number): LoadOptions<object> {
+/** Sessions whose three webhooks one window of the webhooks phase sends. */
+const webhookSessions = Number(process.env.BENCH_AB_WEBHOOK_SESSIONS ?? 150);
+
+async function load(s: Side, phase: string, secs: number): Promise<LoadOptions<object>> {
   if (phase === 'storefront') return storefrontLoad(s.server, connections, secs) as LoadOptions<object>;
   if (phase === 'getSessions') return getSessionsLoad(s.server, connections, secs, s.pages!) as LoadOptions<object>;
+  if (phase === 'webhooks') return (await webhooksLoad(s.server, connections, 30, secretKey, webhookSessions)) as LoadOptions<object>;
   throw new Error(`unknown phase ${phase}`);
+}
+
+/** Storefront flows until the side has sessions enough for every webhooks window (and its warm-up). */
+async function sessionsForWebhooks(s: Side): Promise<void> {
+  const wanted = (windows + 1) * webhookSessions + connections;
+  while ((await s.server.call<unknown[]>('sessions', { limit: wanted })).length < wanted) await httpLoad(storefrontLoad(s.server, 8, 2));
 }
 
 const { compileTree: compileBase } = (await import(`${base}/bench/compile.ts`)) as { compileTree: typeof compileTree };
@@ -85,13 +96,14 @@ try {
     s.pages = new Map(counts.map((x) => [x.user_id, Math.min(x.n, 100)]));
   }
   console.log(`A = ${base}, B = this checkout; ${windows} windows of ${seconds} s per side and phase, ${connections} connections, PostgreSQL`);
+  if (phases.includes('webhooks')) for (const s of sides) await sessionsForWebhooks(s);
   for (const phase of phases) {
-    for (const s of sides) await httpLoad(load(s, phase, 1));
+    for (const s of sides) await httpLoad(await load(s, phase, 1));
     const raws: Record<'A' | 'B', RawHttp[]> = { A: [], B: [] };
     for (let i = 0; i < windows; i++) {
       // A B, then B A: neither side always runs right after the other's window.
       const order = i % 2 === 0 ? sides : [...sides].reverse();
-      for (const s of order) raws[s.name].push(await httpLoadRaw({ ...load(s, phase, seconds), dbCpu: s.cpu }));
+      for (const s of order) raws[s.name].push(await httpLoadRaw({ ...(await load(s, phase, seconds)), dbCpu: s.cpu }));
     }
     const ratios = raws.B.map((b, i) => perRequest(b) / perRequest(raws.A[i]!));
     const dbRatios = raws.B.map((b, i) => dbPerRequest(b) / dbPerRequest(raws.A[i]!));

@@ -338,7 +338,7 @@ export function getSessionsLoad(s: ServerProcess, connections: number, seconds: 
  * Each connection takes whole sessions and posts their three events in order (authorized,
  * captured, refunded); a few sessions are left spare so no connection runs out mid-session.
  */
-async function webhooksLoad(s: ServerProcess, connections: number, seconds: number, secretKey: string, sessionCount: number, floorStatements?: 2 | 3, dbCpu?: PgCpu): Promise<LoadOptions<{ s?: number }>> {
+export async function webhooksLoad(s: ServerProcess, connections: number, seconds: number, secretKey: string, sessionCount: number, floorStatements?: 2 | 3, dbCpu?: PgCpu): Promise<LoadOptions<{ s?: number }>> {
   const sessions = await s.call<SessionForWebhook[]>('sessions', { limit: sessionCount + connections });
   const signed: SignedEvent[][] = sessions.map((x) => sessionEvents(secretKey, x));
   const usable = Math.max(0, signed.length - connections);
