@@ -16,7 +16,9 @@ import {
   type Payment,
   type TenderAdminClient,
 } from '../../src/sdk/index.js';
+import { applyEvent } from '../../src/services/engine/gateway-events.js';
 import { insertOrder } from '../support/fixtures.js';
+import { webhooksIdle } from '../support/test-gateway.js';
 import { startTender, type TestTender } from '../support/tender.js';
 import {
   addProduct, addTestAccount, CARDS, completeChallenge, demoUserId, signedInSdk, tokenize,
@@ -168,6 +170,25 @@ describe('seed 001: Payments module', () => {
     const completed = await waitForPayment(payment.id);
     expect(completed).toMatchObject({ id: payment.id, status: 'completed', capturedMinor: 9999, nextAction: null });
     expect(await orderStatus(order.id)).toBe('paid');
+  });
+
+  // Found by CI: the challenge reported again without the secret (the provider's own webhook, a
+  // retrieve) used to replace the payment's next action, so the storefront lost its client secret.
+  it('a 3-D Secure payment keeps its client secret when the same challenge is reported again without it', async () => {
+    const { Payments } = sdk;
+    const order = await newOrder();
+    const payment = await Payments.processPayment({ orderId: order.id, currency: 'USD', token: await tokenize(t, CARDS.threeDSecure) });
+    expect(payment.clientSecret).toEqual(expect.any(String));
+    await webhooksIdle();
+    const { rows } = await t.ctx.db.query<{ session_id: number; account_id: number; gateway_ref: string }>(
+      'SELECT session_id, account_id, gateway_ref FROM payments WHERE id = $1', [payment.id]);
+    const p = rows[0]!;
+    const out = await applyEvent(t.ctx, p.account_id, {
+      id: `evt_retrieve_${payment.id}`, type: 'payment_intent.requires_action', occurredAt: new Date(), tenderSessionId: p.session_id, sessionRef: p.gateway_ref,
+      action: { kind: 'requires_action', gatewayStatus: 'requires_action', nextAction: { type: 'redirect_to_url', url: String(payment.nextAction!.url) }, paymentRef: p.gateway_ref },
+    }, 'retrieve', null);
+    expect(out.result).toBe('duplicate');
+    expect(await Payments.getPaymentById(payment.id)).toMatchObject({ status: 'requires_action', clientSecret: payment.clientSecret, nextAction: payment.nextAction });
   });
 
   it('a failed 3-D Secure challenge ends the seed\'s polling with "Payment failed", and the order stays payable', async () => {

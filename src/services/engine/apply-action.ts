@@ -197,7 +197,12 @@ async function applyRequiresAction(tx: Queryable, t: ApplyTarget, a: Extract<Gat
     await tx.query('UPDATE payment_sessions SET payment_id = $2 WHERE id = $1', [session.id, p.id]);
     rememberRow(tx, 'payment_session', session.id, undefined);
   }
-  await tx.query('UPDATE payments SET next_action = $2, gateway_status = $3, updated_at = now() WHERE id = $1', [paymentId, a.nextAction, a.gatewayStatus]);
+  // The client secret (what the storefront confirms the payment with) comes with the provider's
+  // direct answer only; the same challenge reported by a webhook or a retrieve carries none, and
+  // must not take it from the payment when it arrives second.
+  const kept = (t.payment?.next_action as { clientSecret?: unknown } | null | undefined)?.clientSecret;
+  const nextAction = a.nextAction.clientSecret === undefined && typeof kept === 'string' ? { ...a.nextAction, clientSecret: kept } : a.nextAction;
+  await tx.query('UPDATE payments SET next_action = $2, gateway_status = $3, updated_at = now() WHERE id = $1', [paymentId, nextAction, a.gatewayStatus]);
   rememberRow(tx, 'payment', paymentId!, undefined);
   if (session.status === 'requires_action') return { result: 'duplicate', paymentId };
   await moveSession(tx, session, 'requires_action', actor, { nextAction: a.nextAction }, a.gatewayStatus);
