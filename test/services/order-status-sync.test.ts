@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { heldOrderStatus } from '../../src/services/collection-rows.js';
 import { ingestWebhook } from '../../src/services/engine/gateway-events.js';
+import { lockSession } from '../../src/services/engine/locks.js';
 import { createSession } from '../../src/services/session-service.js';
 import { sessionEvents } from '../../bench/webhook-events.js';
 import { insertOrder, signIn } from '../support/fixtures.js';
+import { usePostgres } from '../support/database.js';
 import { startTender, TEST_SECRET_KEY, type TestTender } from '../support/tender.js';
 import { testGatewayAccount } from '../support/test-gateway.js';
 
@@ -61,6 +64,39 @@ describe('the order written with its collection', () => {
     } finally {
       await setMapping('awaiting', null);
     }
+  });
+
+  // The order's status is read in a sub-select of the locking statement: after a lock wait it
+  // must be the row as the transaction waited for committed it, not the statement's snapshot.
+  it.skipIf(!usePostgres)('the held status is the order row as committed by the transaction the lock waited for (PostgreSQL; PGlite runs one transaction at a time)', async () => {
+    const { orderId, sessionId } = await newSession();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    let updated: () => void = () => undefined;
+    const updatedP = new Promise<void>((r) => (updated = r));
+    const holder = t.ctx.db.transaction(async (tx) => {
+      await tx.query(`UPDATE orders SET status_identifier = 'paid' WHERE id = $1`, [orderId]);
+      updated();
+      await held;
+    });
+    await updatedP;
+    const waiter = t.ctx.db.transaction(async (tx) => {
+      await lockSession(tx, sessionId);
+      return heldOrderStatus(tx, orderId)?.status;
+    });
+    try {
+      for (let i = 0; ; i++) {
+        const { rows } = await t.ctx.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%payment_status_mappings%'`);
+        if (rows[0]!.n === 1) break;
+        if (i > 500) throw new Error('the locking statement never waited for the order');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    } finally {
+      release();
+    }
+    await holder;
+    expect(await waiter).toBe('paid');
   });
 
   it('through a payment: authorized (stays), captured (mapped to paid), part refunded (stays paid, still completed)', async () => {
