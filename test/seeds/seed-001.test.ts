@@ -174,7 +174,7 @@ describe('seed 001: Payments module', () => {
 
   // Found by CI: the challenge reported again without the secret (the provider's own webhook, a
   // retrieve) used to replace the payment's next action, so the storefront lost its client secret.
-  it('a 3-D Secure payment keeps its client secret when the same challenge is reported again without it', async () => {
+  it('a 3-D Secure payment keeps its client secret when the same challenge is reported again without it, and the history never holds it', async () => {
     const { Payments } = sdk;
     const order = await newOrder();
     const payment = await Payments.processPayment({ orderId: order.id, currency: 'USD', token: await tokenize(t, CARDS.threeDSecure) });
@@ -189,6 +189,14 @@ describe('seed 001: Payments module', () => {
     }, 'retrieve', null);
     expect(out.result).toBe('duplicate');
     expect(await Payments.getPaymentById(payment.id)).toMatchObject({ status: 'requires_action', clientSecret: payment.clientSecret, nextAction: payment.nextAction });
+    // The append-only history keeps the challenge, never the secret.
+    const { rows: moved } = await t.ctx.db.query<{ data: { nextAction?: Record<string, unknown> } | null }>(
+      `SELECT data FROM payment_events WHERE entity = 'session' AND entity_id = $1 AND to_status = 'requires_action'`, [p.session_id]);
+    expect(moved.map((r) => r.data?.nextAction)).toEqual([{ type: 'redirect_to_url', url: String(payment.nextAction!.url) }]);
+    const { rows: stored } = await t.ctx.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM payment_events WHERE position($1 in coalesce(data::text, \'\')) > 0', [String(payment.clientSecret)]);
+    expect(stored[0]!.n).toBe(0);
+    expect(JSON.stringify(await Payments.getPaymentHistory(payment.id))).not.toContain(String(payment.clientSecret));
   });
 
   it('a failed 3-D Secure challenge ends the seed\'s polling with "Payment failed", and the order stays payable', async () => {

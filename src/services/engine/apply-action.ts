@@ -205,7 +205,10 @@ async function applyRequiresAction(tx: Queryable, t: ApplyTarget, a: Extract<Gat
   await tx.query('UPDATE payments SET next_action = $2, gateway_status = $3, updated_at = now() WHERE id = $1', [paymentId, nextAction, a.gatewayStatus]);
   rememberRow(tx, 'payment', paymentId!, undefined);
   if (session.status === 'requires_action') return { result: 'duplicate', paymentId };
-  await moveSession(tx, session, 'requires_action', actor, { nextAction: a.nextAction }, a.gatewayStatus);
+  // The history is append-only and readable for good: the client secret (shown by the payment
+  // view only while the payment awaits the customer) stays out of it.
+  const { clientSecret: _secret, ...shown } = a.nextAction;
+  await moveSession(tx, session, 'requires_action', actor, { nextAction: shown }, a.gatewayStatus);
   return { result: 'applied', paymentId };
 }
 
