@@ -79,7 +79,15 @@ export function heldChildRows(tx: Queryable, collectionId: number): { sessions: 
 }
 
 /** Whether the engine checks its held copies against the database (tests). */
-export const selfCheck = process.env.TENDER_SELF_CHECK === '1';
+export let selfCheck = process.env.TENDER_SELF_CHECK === '1';
+
+/**
+ * Turns the self-check on or off for this process: a test of the paths the self-check replaces
+ * (e.g. a payment's write deferred to the last statement, payment-writes.ts) turns it off.
+ */
+export function setSelfCheck(on: boolean): void {
+  selfCheck = on;
+}
 
 /**
  * A transaction's copy of an order's payment-facing status: its status and the merchant's

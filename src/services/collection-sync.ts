@@ -1,9 +1,11 @@
 import { assertCollectionTransition, deriveCollectionStatus, type CollectionStatus } from '../domain/collection-status.js';
 import type { Queryable } from '../store/db.js';
-import { appendHistory, deferWrite, dropDeferredWrite, type Actor } from '../store/history-store.js';
+import { appendHistory, deferWrite, dropDeferredWrite, takeDeferredWrites, type Actor } from '../store/history-store.js';
 import type { PaymentStatus } from '../domain/payment-status.js';
 import type { SessionStatus } from '../domain/session-status.js';
 import type { CollectionRow } from '../store/payment-store.js';
+import { ORDER_RETURNING, orderRecordOf } from '../store/order-store.js';
+import { rememberRow } from './outbox.js';
 import { heldChildRows, heldOrderStatus, selfCheck, type HeldOrderStatus } from './collection-rows.js';
 
 const LIVE = new Set(['requires_action', 'authorized', 'partially_captured', 'captured', 'partially_refunded', 'refunded']);
@@ -167,8 +169,28 @@ async function readRows(tx: Queryable, collectionId: number): Promise<KnownRows>
 async function updateCollectionAndOrder(tx: Queryable, sums: unknown[], orderId: number, paymentStatus: CollectionStatus, actor: Actor): Promise<void> {
   const completed = COMPLETED.has(paymentStatus);
   const collectionId = sums[0] as number;
-  const { rows } = await tx.query<{ from_status: string | null; to_status: string | null; changed: boolean }>(
-    `WITH collection AS (UPDATE payment_collections SET ${COLLECTION_SET} WHERE id = $1),
+  // The updated order comes back as findOrderById reads it: the order.status_changed event
+  // renders it from this row instead of reading it again (outbox.ts, rememberRow).
+  // The payment's writes waiting for the last statement (savePayment, insertPayment) run now: as
+  // parts of this statement when the order's answer reads none of their rows (payments, captures,
+  // refunds); first, in a statement of their own, when one moves a session (the order's payment
+  // URL is its open session's).
+  const deferred = takeDeferredWrites(tx, (key) => typeof key === 'string' && /^(payment|captures|refunds|session):/.test(key));
+  const params: unknown[] = [...sums, orderId, completed];
+  const parts: string[] = [];
+  const merge = (into: unknown[], writes: typeof deferred) => writes.map(({ write }, i) => {
+    const w = write(into.length + 1);
+    into.push(...w.params);
+    return `deferred${i} AS (${w.sql})`;
+  });
+  if (deferred.some(({ key }) => (key as string).startsWith('session:'))) {
+    const first: unknown[] = [];
+    await tx.query(`WITH ${merge(first, deferred).join(', ')} SELECT 1`, first);
+  } else {
+    parts.push(...merge(params, deferred).map((part) => `${part}, `));
+  }
+  const { rows } = await tx.query<{ from_status: string | null; changed: boolean } & Record<string, unknown>>(
+    `WITH ${parts.join('')}collection AS (UPDATE payment_collections SET ${COLLECTION_SET} WHERE id = $1),
           prev AS (SELECT status_identifier FROM orders WHERE id = $6),
           target AS (SELECT m.order_status_identifier FROM orders o
                        JOIN payment_status_mappings m ON m.storage_id = o.storage_id AND m.payment_status = $2
@@ -177,18 +199,20 @@ async function updateCollectionAndOrder(tx: Queryable, sums: unknown[], orderId:
          status_identifier = COALESCE((SELECT order_status_identifier FROM target), o.status_identifier),
          is_completed = $7, version = o.version + 1, updated_at = now()
       WHERE o.id = $6
-      RETURNING (SELECT status_identifier FROM prev) AS from_status, o.status_identifier AS to_status,
-                o.status_identifier IS DISTINCT FROM (SELECT status_identifier FROM prev) AS changed`,
-    [...sums, orderId, completed],
+      RETURNING (SELECT status_identifier FROM prev) AS from_status,
+                o.status_identifier IS DISTINCT FROM (SELECT status_identifier FROM prev) AS changed, ${ORDER_RETURNING}`,
+    params,
   );
   const row = rows[0];
-  if (!row?.changed) return;
+  if (!row) return;
+  rememberRow(tx, 'order', orderId, orderRecordOf(row));
+  if (!row.changed) return;
   await appendHistory(tx, {
     entity: 'order',
     entityId: orderId,
     action: 'status_changed',
     from: row.from_status,
-    to: row.to_status,
+    to: row.status_identifier as string | null,
     orderId,
     collectionId,
     actor,

@@ -20,6 +20,7 @@ import {
 import { assertSameRequest } from './idempotent-rerun.js';
 import { normalizeFormData } from './order-form-data.js';
 import { resetOrderPayment } from './order-payment-reset.js';
+import { rememberRow } from './outbox.js';
 import { checkExpectedCurrency, distinctProductIds, priceFromCatalog, refuseDiscounts, type PricedLines } from './order-pricing.js';
 import { requireStorage, type Page } from './order-storage-service.js';
 import { toCreateOrderResponse, toOrderEntity } from './order-views.js';
@@ -164,6 +165,7 @@ export async function updateOrder(
       currency,
       total,
     });
+    rememberRow(tx, 'order', orderId, undefined);
     const paymentAffected =
       !sameLines(before.lines, lines) || total !== before.total || currency !== before.currency || p.account.id !== before.paymentAccountId;
     const reset = paymentAffected ? await resetOrderPayment(tx, { id: orderId, total, currency }, userActor(userId)) : undefined;

@@ -5,7 +5,8 @@ import { PAYMENT_SELECT, paymentView } from './engine/payment-views.js';
 import { toOrderEntity } from './order-views.js';
 import { toRefundRequestView } from './refund-request-views.js';
 import { sessionView } from './session-views.js';
-import { findOrderById } from '../store/order-store.js';
+import { findOrderById, type OrderRecord } from '../store/order-store.js';
+import { selfCheck } from './collection-rows.js';
 import { findRefundRequestById } from '../store/refund-request-store.js';
 import { SESSION_SELECT, type PaymentRow, type SessionRow } from '../store/payment-store.js';
 
@@ -100,7 +101,8 @@ export function eventsFor(h: HistoryEvent): PendingEvent[] {
  */
 const inHand = new WeakMap<Queryable, Map<string, unknown>>();
 
-type RenderedRow = { type: 'payment'; row: PaymentRow & { account_type: string } } | { type: 'payment_session'; row: SessionRow };
+type RenderedRow = { type: 'payment'; row: PaymentRow & { account_type: string } } | { type: 'payment_session'; row: SessionRow }
+  | { type: 'order'; row: OrderRecord };
 
 export function rememberRow(tx: Queryable, type: RenderedRow['type'], id: number, row: RenderedRow['row'] | undefined): void {
   let map = inHand.get(tx);
@@ -118,7 +120,7 @@ export function rememberRow(tx: Queryable, type: RenderedRow['type'], id: number
  * at this moment of the transaction (just before COMMIT), as one INSERT whose parameters start
  * at `$firstParam` (the history INSERT runs in the same statement). Undefined: no event.
  */
-export async function renderEvents(tx: Queryable, history: HistoryEvent[], firstParam: number): Promise<{ sql: string; params: unknown[] } | undefined> {
+export async function renderEvents(tx: Queryable, history: HistoryEvent[], firstParam: number, deferred: ReadonlySet<unknown> = new Set()): Promise<{ sql: string; params: unknown[] } | undefined> {
   const events = history.flatMap(eventsFor);
   if (events.length === 0) return undefined;
   const rendered = new Map<string, unknown>();
@@ -126,7 +128,15 @@ export async function renderEvents(tx: Queryable, history: HistoryEvent[], first
   const tuples: string[] = [];
   for (const e of events) {
     const key = `${e.objectType}:${e.objectId}`;
-    if (!rendered.has(key)) rendered.set(key, await render(tx, e));
+    if (!rendered.has(key)) {
+      // A row whose write waits for this statement (deferWrite) cannot be read back yet: its
+      // writer keeps it in hand (rememberRow), or the event would show it as it was.
+      const writeKey = e.objectType === 'payment_session' ? `session:${e.objectId}` : `${e.objectType}:${e.objectId}`;
+      if (deferred.has(writeKey) && !inHand.get(tx)?.has(key)) {
+        throw new Error(`the ${e.type} event would read ${key}, whose write is deferred to the same statement`);
+      }
+      rendered.set(key, await render(tx, e));
+    }
     const object = rendered.get(key);
     if (object === undefined) continue;
     const data = e.type === 'order.status_changed' ? { object, previousStatus: e.previous ?? null } : { object };
@@ -156,8 +166,16 @@ async function render(tx: Queryable, e: PendingEvent): Promise<unknown> {
       return rows[0] ? sessionView(rows[0]) : undefined;
     }
     case 'order': {
+      const held = inHand.get(tx)?.get(`order:${e.objectId}`) as OrderRecord | undefined;
+      if (held && !selfCheck) return toOrderEntity(held, 'en_US');
       const o = await findOrderById(tx, e.objectId);
-      return o ? toOrderEntity(o, 'en_US') : undefined;
+      const view = o ? toOrderEntity(o, 'en_US') : undefined;
+      // The self-check (tests) renders both ways: a writer that changed the order after its
+      // copy was taken, without dropping the copy, fails here.
+      if (held && JSON.stringify(toOrderEntity(held, 'en_US')) !== JSON.stringify(view)) {
+        throw new Error(`self-check: the order ${e.objectId} in hand differs from the database`);
+      }
+      return view;
     }
     case 'refund_request': {
       const r = await findRefundRequestById(tx, e.objectId);

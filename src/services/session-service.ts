@@ -169,16 +169,19 @@ export async function moveSession(tx: Queryable, s: SessionRow, to: SessionStatu
 
 /**
  * moveSession's UPDATE, to run as part of another statement (then call {@link sessionMoved}):
- * checks the transition. `paymentId` is an SQL expression giving the payment to link (null: keep
- * the session's), e.g. a placeholder the caller binds or a sub-select of the same statement.
+ * checks the transition now, when it is made. `paymentId` is the payment to link: a number is
+ * bound as the UPDATE's last parameter; a string is an SQL expression (null: keep the session's),
+ * e.g. a placeholder the caller binds or a sub-select of the same statement.
  */
-export function sessionMoveWrite(s: SessionRow, to: SessionStatus, gatewayStatus: string | undefined, paymentId: string): (n: number) => { sql: string; params: unknown[] } {
+export function sessionMoveWrite(s: SessionRow, to: SessionStatus, gatewayStatus: string | undefined, paymentId: string | number): (n: number) => { sql: string; params: unknown[] } {
   assertSessionTransition(s.status, to);
+  const id = s.id;
+  const bound = typeof paymentId === 'number';
   return (n) => ({
     sql: `UPDATE payment_sessions SET status = $${n + 1}, gateway_status = COALESCE($${n + 2}, gateway_status),
-            payment_id = COALESCE(${paymentId}, payment_id), updated_at = now()
+            payment_id = COALESCE(${bound ? `$${n + 3}::int` : paymentId}, payment_id), updated_at = now()
           WHERE id = $${n}`,
-    params: [s.id, to, gatewayStatus ?? null],
+    params: bound ? [id, to, gatewayStatus ?? null, paymentId] : [id, to, gatewayStatus ?? null],
   });
 }
 

@@ -109,6 +109,24 @@ export async function deferWrite(tx: Queryable, write: DeferredWrite, key: unkno
   writes.set(key, write);
 }
 
+/**
+ * Takes the deferred writes so far whose keys `which` accepts out of the last statement, for the
+ * caller to run as parts of a statement it makes anyway (they then run earlier than they would
+ * have). Only for a statement whose answer does not depend on them: its parts all see the data
+ * as it was before it.
+ */
+export function takeDeferredWrites(tx: Queryable, which: (key: unknown) => boolean): { key: unknown; write: DeferredWrite }[] {
+  const writes = pending.get(tx)?.writes;
+  if (!writes) return [];
+  const out: { key: unknown; write: DeferredWrite }[] = [];
+  for (const [key, write] of writes) {
+    if (!which(key)) continue;
+    out.push({ key, write });
+    writes.delete(key);
+  }
+  return out;
+}
+
 /** Withdraws the deferred write under `key`, if any. */
 export function dropDeferredWrite(tx: Queryable, key: unknown): void {
   pending.get(tx)?.writes.delete(key);
@@ -136,7 +154,7 @@ async function writePending(tx: Queryable, { history: list, writes }: Pending): 
     parts.push(w.sql);
     values.push(...w.params);
   }
-  const outbox = list.length > 0 ? await renderEvents(tx, list, values.length + 1) : undefined;
+  const outbox = list.length > 0 ? await renderEvents(tx, list, values.length + 1, new Set([...writes.keys()].filter((k) => typeof k === 'string'))) : undefined;
   if (outbox) {
     parts.push(outbox.sql);
     values.push(...outbox.params);

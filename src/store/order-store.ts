@@ -90,6 +90,26 @@ const ORDER_SELECT = `
     JOIN payment_accounts a ON a.id = o.payment_account_id
     LEFT JOIN order_statuses st ON st.storage_id = o.storage_id AND st.identifier = o.status_identifier`;
 
+/**
+ * ORDER_SELECT's columns as the RETURNING list of an `UPDATE orders o …`: the updated row with
+ * the same joined values, taken by sub-selects over the new row (its new status's texts).
+ */
+export const ORDER_RETURNING = `
+  o.id, o.storage_id, o.user_id, o.form_identifier, o.payment_account_id,
+  (SELECT a.identifier FROM payment_accounts a WHERE a.id = o.payment_account_id) AS account_identifier,
+  (SELECT a.localize_infos FROM payment_accounts a WHERE a.id = o.payment_account_id) AS account_localize_infos,
+  o.form_data, o.lines, o.currency, o.total, o.status_identifier,
+  (SELECT st.localize_infos FROM order_statuses st WHERE st.storage_id = o.storage_id AND st.identifier = o.status_identifier) AS status_localize_infos,
+  o.is_completed, o.created_at, o.updated_at,
+  (SELECT ps.payment_url FROM payment_sessions ps
+    WHERE ps.order_id = o.id AND ps.status IN ('pending', 'requires_more', 'requires_action')
+    ORDER BY ps.id DESC LIMIT 1) AS payment_url`;
+
+/** An order out of a row with ORDER_SELECT's or ORDER_RETURNING's columns. */
+export function orderRecordOf(row: Record<string, unknown>): OrderRecord {
+  return toRecord(row as unknown as OrderDbRow);
+}
+
 function toRecord(r: OrderDbRow): OrderRecord {
   return {
     id: r.id,

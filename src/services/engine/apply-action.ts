@@ -5,14 +5,14 @@ import { MAX_ID } from '../../contract/common.js';
 import { PaymentsError } from '../../errors.js';
 import type { GatewayEventAction } from '../../gateways/gateway.js';
 import type { Queryable } from '../../store/db.js';
-import { appendHistory, type Actor } from '../../store/history-store.js';
+import { appendHistory, deferWrite, type Actor, type DeferredWrite } from '../../store/history-store.js';
 import type { CollectionRow, PaymentRow, SessionRow } from '../../store/payment-store.js';
 import { syncCollection } from '../collection-sync.js';
 import { moveSession, sessionMoved, sessionMoveWrite } from '../session-service.js';
-import { notePayment } from '../collection-rows.js';
+import { notePayment, selfCheck } from '../collection-rows.js';
 import { rememberRow } from '../outbox.js';
 import type { WriteAfterLock } from './locks.js';
-import { ACCOUNT_TYPE, savePayment, stateOf } from './payment-writes.js';
+import { ACCOUNT_TYPE, savePayment, stateOf, type PaymentDeferral } from './payment-writes.js';
 
 export interface ApplyTarget {
   collection: CollectionRow;
@@ -20,7 +20,16 @@ export interface ApplyTarget {
   payment: PaymentRow | undefined;
   /** For a captured / refunded action: the operations {@link movedMatch} found, read after the locks. */
   matched?: OperationMatch[];
+  /**
+   * For an authorized / captured / refunded action: what lets the payment's writes join the
+   * transaction's last statement (PaymentDeferral), with ids drawn for the rows it may insert
+   * ({@link eventDeferral}).
+   */
+  deferral?: EventDeferral;
 }
+
+type DrawnTable = 'payments' | 'captures' | 'refunds';
+export type EventDeferral = PaymentDeferral & { ids: Partial<Record<DrawnTable, number>> };
 
 /** An operation row a moved-money event may belong to. */
 export interface OperationMatch {
@@ -114,7 +123,7 @@ async function applyAuthorized(tx: Queryable, t: ApplyTarget, a: Extract<Gateway
   } else {
     // The payment, its automatic capture and the session's move in one statement.
     payment = await insertPayment(tx, session, next.status, next.authorized, next.captured, a.gatewayStatus, a.paymentRef, actor,
-      { card: a.card, paymentMethod: a.paymentMethod }, open ? { to: 'authorized', gatewayStatus: a.gatewayStatus } : undefined);
+      { card: a.card, paymentMethod: a.paymentMethod }, open ? { to: 'authorized', gatewayStatus: a.gatewayStatus } : undefined, t.deferral);
   }
   if (!open && session.status !== 'authorized') {
     // Money arrived for a session Tender had already closed (expired, canceled): never drop it.
@@ -130,40 +139,97 @@ async function applyAuthorized(tx: Queryable, t: ApplyTarget, a: Extract<Gateway
 
 /**
  * Inserts a session's payment — with its capture row when money was captured as it was
- * authorized, and the session's move when one is given — in one statement.
+ * authorized, and the session's move when one is given — in one statement: the transaction's
+ * last when `deferral` drew the ids (the rows are then computed here; see PaymentDeferral).
  */
 async function insertPayment(tx: Queryable, s: SessionRow, status: string, authorized: bigint, captured: bigint, gatewayStatus: string, gatewayRef: string | null, actor: Actor,
-  method: { card?: { brand: string; last4: string }; paymentMethod?: string } = {}, move?: { to: SessionStatus; gatewayStatus: string }): Promise<PaymentRow> {
-  const params: unknown[] = [s.collection_id, s.id, s.order_id, s.user_id, s.account_id, s.currency, s.amount > 0n ? s.amount : authorized || 1n,
+  method: { card?: { brand: string; last4: string }; paymentMethod?: string } = {}, move?: { to: SessionStatus; gatewayStatus: string }, deferral?: EventDeferral): Promise<PaymentRow> {
+  const paymentId = deferral?.ids.payments;
+  const captureId = captured > 0n ? deferral?.ids.captures : undefined;
+  const drawn = paymentId !== undefined && (captured === 0n || captureId !== undefined) ? { paymentId, captureId } : undefined;
+  const values = [s.collection_id, s.id, s.order_id, s.user_id, s.account_id, s.currency, s.amount > 0n ? s.amount : authorized || 1n,
     authorized, captured, status, gatewayStatus, gatewayRef, method.card?.brand ?? null, method.card?.last4 ?? null, method.paymentMethod ?? null];
-  const parts = [`p AS (INSERT INTO payments (collection_id, session_id, order_id, user_id, account_id, currency, amount, authorized_amount,
-       captured_amount, status, gateway_status, gateway_ref, card_brand, card_last4, payment_method)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *)`];
+  // The payment (its id drawn beforehand, or the sequence's next), its capture, the session's move.
+  const writes: { key: string; write: DeferredWrite }[] = [{
+    key: `payment:${paymentId}`,
+    write: (n) => ({
+      sql: `INSERT INTO payments (collection_id, session_id, order_id, user_id, account_id, currency, amount, authorized_amount,
+              captured_amount, status, gateway_status, gateway_ref, card_brand, card_last4, payment_method${drawn ? ', id' : ''})
+            VALUES (${values.map((_, i) => `$${n + i}`).join(', ')}${drawn ? `, $${n + values.length}` : ''}) RETURNING *`,
+      params: drawn ? [...values, drawn.paymentId] : values,
+    }),
+  }];
+  // The payment's id in the other writes: a placeholder (its first) when drawn, else the INSERT's.
+  const idOf = (n: number) => (drawn ? `$${n}::int` : '(SELECT id FROM p)');
+  const idParam = drawn ? [drawn.paymentId] : [];
   if (captured > 0n) {
-    const n = params.length + 1;
-    params.push(gatewayRef ? `${gatewayRef}:auto` : null, actor.type, actor.id ?? null);
-    parts.push(`cap AS (INSERT INTO captures (payment_id, amount, currency, status, gateway_ref, actor_type, actor_id)
-       SELECT id, captured_amount, currency, 'succeeded', $${n}, $${n + 1}, $${n + 2} FROM p RETURNING id)`);
+    writes.push({
+      key: `captures:${captureId}`,
+      write: (n) => {
+        const m = n + idParam.length;
+        return {
+          sql: `INSERT INTO captures (payment_id, amount, currency, status, gateway_ref, actor_type, actor_id${drawn ? ', id' : ''})
+                VALUES (${idOf(n)}, $${m}, $${m + 1}, 'succeeded', $${m + 2}, $${m + 3}, $${m + 4}${drawn ? `, $${m + 5}` : ''}) RETURNING id`,
+          params: [...idParam, captured, s.currency, gatewayRef ? `${gatewayRef}:auto` : null, actor.type, actor.id ?? null, ...(drawn ? [drawn.captureId] : [])],
+        };
+      },
+    });
   }
   if (move) {
-    const w = sessionMoveWrite(s, move.to, move.gatewayStatus, '(SELECT id FROM p)')(params.length + 1);
-    params.push(...w.params);
-    parts.push(`moved AS (${w.sql})`);
+    writes.push({
+      key: `session:${s.id}`,
+      write: sessionMoveWrite(s, move.to, move.gatewayStatus, drawn ? drawn.paymentId : '(SELECT id FROM p)'),
+    });
   }
-  const { rows } = await tx.query<PaymentRow & { account_type: string; cap__id?: number }>(
-    `WITH ${parts.join(', ')} SELECT p.*, ${ACCOUNT_TYPE}${captured > 0n ? ', (SELECT id FROM cap) AS cap__id' : ''} FROM p`, params);
-  const p = rows[0]!;
-  const captureId = p.cap__id;
-  delete p.cap__id;
+  let p: PaymentRow & { account_type: string };
+  let capId: number | undefined;
+  if (drawn && deferral && !selfCheck) {
+    for (const w of writes) await deferWrite(tx, w.write, w.key);
+    p = insertedRow(values, drawn.paymentId, deferral);
+    capId = drawn.captureId;
+  } else {
+    const params: unknown[] = [];
+    const parts = writes.map((w, i) => {
+      const x = w.write(params.length + 1);
+      params.push(...x.params);
+      return `${i === 0 ? 'p' : i === 1 && captured > 0n ? 'cap' : `w${i}`} AS (${x.sql})`;
+    });
+    const { rows } = await tx.query<PaymentRow & { account_type: string; cap__id?: number }>(
+      `WITH ${parts.join(', ')} SELECT p.*, ${ACCOUNT_TYPE}${captured > 0n ? ', (SELECT id FROM cap) AS cap__id' : ''} FROM p`, params);
+    const row = rows[0]!;
+    capId = row.cap__id;
+    delete row.cap__id;
+    p = row;
+    if (drawn && deferral) {
+      // The self-check (tests): the row computed for the last statement is the one inserted.
+      const computed = insertedRow(values, drawn.paymentId, deferral);
+      const text = (v: unknown) => (v instanceof Date ? v.toISOString() : typeof v === 'bigint' ? `${v}n` : JSON.stringify(v));
+      const keys = new Set([...Object.keys(computed), ...Object.keys(p)]);
+      const diff = [...keys].filter((k) => text((computed as unknown as Record<string, unknown>)[k]) !== text((p as unknown as Record<string, unknown>)[k]));
+      if (capId !== drawn.captureId) diff.push('capture id');
+      if (diff.length > 0) throw new Error(`self-check: the payment row computed for the last statement differs from the one inserted: ${diff.join(', ')}`);
+    }
+  }
   rememberRow(tx, 'payment', p.id, p);
   notePayment(tx, p);
   await appendHistory(tx, {
     entity: 'payment', entityId: p.id, action: 'created', to: status, amount: authorized > 0n ? authorized : s.amount,
     currency: s.currency, orderId: s.order_id, collectionId: s.collection_id, sessionId: s.id, paymentId: p.id, actor, gatewayRef,
   });
-  if (captureId !== undefined) await appendCaptureAtAuthorization(tx, p, captureId, captured, actor);
+  if (capId !== undefined) await appendCaptureAtAuthorization(tx, p, capId, captured, actor);
   if (move) await sessionMoved(tx, s, move.to, actor, undefined, p.id);
   return p;
+}
+
+/** The row insertPayment's INSERT writes (`values` in its column order), with the table's defaults. */
+function insertedRow(values: unknown[], id: number, d: PaymentDeferral): PaymentRow & { account_type: string } {
+  const [collection_id, session_id, order_id, user_id, account_id, currency, amount, authorized_amount, captured_amount, status, gateway_status,
+    gateway_ref, card_brand, card_last4, payment_method] = values;
+  return {
+    id, collection_id, session_id, order_id, user_id, account_id, currency, amount, authorized_amount, captured_amount, refunded_amount: 0n,
+    status, gateway_status, gateway_ref, payment_method, card_brand, card_last4, client_secret: null, next_action: null, disputed: false,
+    idempotency_key: null, created_at: d.now, updated_at: d.now, account_type: d.accountType,
+  } as PaymentRow & { account_type: string };
 }
 
 /**
@@ -272,10 +338,14 @@ async function applyMoved(tx: Queryable, t: ApplyTarget, a: MovedAction, actor: 
   }
   const next = move(stateOf(p), a.amount);
   const history = { entity, amount: a.amount.amount, currency: p.currency, orderId: p.order_id, collectionId: p.collection_id, sessionId: p.session_id, paymentId: p.id, actor, gatewayRef: a.operationRef } as const;
-  // The operation row and the payment's new state in one statement.
+  // The operation row and the payment's new state in one statement: the transaction's last when
+  // the target carries a deferral (the new row's id drawn beforehand).
   const settled = found;
-  await savePayment(tx, p, next, actor, a.kind, { amount: a.amount.amount, gatewayStatus: a.gatewayStatus }, { prelude: settled
+  const newId = t.deferral?.ids[table];
+  const d = t.deferral && newId !== undefined ? { ...t.deferral, operationId: newId } : undefined;
+  await savePayment(tx, p, next, actor, a.kind, { amount: a.amount.amount, gatewayStatus: a.gatewayStatus }, { deferral: d, prelude: settled
     ? {
+        known: { id: settled.id, key: `${table}:${settled.id}` },
         write: (n) => ({
           sql: `UPDATE ${table} SET status = 'succeeded', updated_at = now(),
                   gateway_ref = COALESCE(gateway_ref, CASE WHEN EXISTS (SELECT 1 FROM ${table} o WHERE o.payment_id = $${n + 2} AND o.gateway_ref = $${n + 1} AND o.id <> $${n}) THEN NULL ELSE $${n + 1} END)
@@ -285,10 +355,12 @@ async function applyMoved(tx: Queryable, t: ApplyTarget, a: MovedAction, actor: 
         history: (id) => ({ ...history, entityId: id, action: 'status_changed', from: settled.status, to: 'succeeded' }),
       }
     : {
+        known: d && { id: d.operationId, key: `${table}:${d.operationId}` },
+        // With an id drawn beforehand, the row is inserted under it (the columns are GENERATED BY DEFAULT).
         write: (n) => ({
-          sql: `INSERT INTO ${table} (payment_id, amount, currency, status, gateway_ref, actor_type, actor_id${reason ? ', reason' : ''})
-                VALUES ($${n}, $${n + 1}, $${n + 2}, 'succeeded', $${n + 3}, $${n + 4}, $${n + 5}${reason ? `, $${n + 6}` : ''}) RETURNING id`,
-          params: [p.id, a.amount.amount, p.currency, a.operationRef, actor.type, actor.id ?? null, ...(reason ? [reason] : [])],
+          sql: `INSERT INTO ${table} (payment_id, amount, currency, status, gateway_ref, actor_type, actor_id${reason ? ', reason' : ''}${d ? ', id' : ''})
+                VALUES ($${n}, $${n + 1}, $${n + 2}, 'succeeded', $${n + 3}, $${n + 4}, $${n + 5}${reason ? `, $${n + 6}` : ''}${d ? `, $${n + (reason ? 7 : 6)}` : ''}) RETURNING id`,
+          params: [p.id, a.amount.amount, p.currency, a.operationRef, actor.type, actor.id ?? null, ...(reason ? [reason] : []), ...(d ? [d.operationId] : [])],
         }),
         history: (id) => ({ ...history, entityId: id, action: 'created', to: 'succeeded' }),
       } });
@@ -316,6 +388,30 @@ export function movedMatch(a: GatewayEventAction): WriteAfterLock | undefined {
               ORDER BY rank LIMIT 2) m)`,
     params: [a.amount.amount, a.operationRef, ownId],
   });
+}
+
+/**
+ * For an event that writes a payment, the columns (for the statement after the locks) that let
+ * its writes join the transaction's last statement: the transaction's `now()`, the account's
+ * type, and ids drawn from the sequences of the tables it may insert into (an id not used — the
+ * event settles a row, finds a payment, or is a duplicate — is a gap in the ids, nothing else).
+ */
+export function eventDeferral(a: GatewayEventAction, accountId: number): WriteAfterLock[] {
+  const tables: DrawnTable[] = a.kind === 'authorized' ? (a.captured ? ['payments', 'captures'] : ['payments'])
+    : a.kind === 'captured' ? ['captures'] : a.kind === 'refunded' ? ['refunds'] : [];
+  if (tables.length === 0) return [];
+  return [
+    () => ({ sql: 'now()', params: [] }),
+    (n) => ({ sql: `(SELECT a.type FROM payment_accounts a WHERE a.id = $${n})`, params: [accountId] }),
+    () => ({ sql: `json_build_object(${tables.map((t) => `'${t}', nextval('${t}_id_seq')`).join(', ')})`, params: [] }),
+  ];
+}
+
+/** The values of {@link eventDeferral}'s columns. */
+export function parseDeferral(values: unknown[]): EventDeferral | undefined {
+  const [now, accountType, ids] = values;
+  if (!(now instanceof Date) || typeof accountType !== 'string' || typeof ids !== 'object' || ids === null) return undefined;
+  return { now, accountType, ids: ids as EventDeferral['ids'] };
 }
 
 /** The rows of {@link movedMatch}'s column. */

@@ -7,7 +7,7 @@ import { gatewayFor } from '../../gateways/registry.js';
 import { getCachedEngineAccount, toGatewayAccount } from '../../store/account-store.js';
 import type { Queryable } from '../../store/db.js';
 import { deferWrite } from '../../store/history-store.js';
-import { applyAction, movedMatch, parseMatch, type ApplyOutcome, type ApplyTarget } from './apply-action.js';
+import { applyAction, eventDeferral, movedMatch, parseDeferral, parseMatch, type ApplyOutcome, type ApplyTarget } from './apply-action.js';
 import { authorizeSession } from './authorize-service.js';
 import { lockAccountSession, lockSession, type WriteAfterLock } from './locks.js';
 
@@ -64,32 +64,48 @@ export async function ingestWebhook(ctx: AppContext, accountId: number, rawBody:
 export async function applyEvent(ctx: AppContext, accountId: number, event: GatewayEvent, source: 'webhook' | 'retrieve' | 'direct', payload: unknown): Promise<IngestResult> {
   try {
     return await ctx.db.transaction(async (tx) => {
-      // The session the event names is locked first; the event is then recorded under its
-      // provider id (the unique key deduplicates concurrent and repeated deliveries: a second
-      // delivery waits on the lock, then finds the first one's row) in the statement that reads
-      // the session's live payment. An event that names no session of this account is recorded
-      // first and placed by the provider's references.
-      const record: WriteAfterLock = (n) => ({
-        sql: `INSERT INTO gateway_events (account_id, provider_event_id, type, source, result, payload)
-              VALUES ($${n}, $${n + 1}, $${n + 2}, $${n + 3}, 'received', $${n + 4})
-              ON CONFLICT (account_id, provider_event_id) DO NOTHING RETURNING id`,
-        params: [accountId, event.id, event.type, source, payload],
-      });
+      // The session the event names is locked first. Every delivery of an event takes that lock
+      // before it records the event, so a second delivery waits for the first to commit; the
+      // statement after the locks then reads whether the event's id is recorded (the unique key
+      // (account_id, provider_event_id) backs this up) and, for a moved-money event, the
+      // operation it answers. A new event's row is inserted once, with its result, by the
+      // transaction's last statement. An event that names no session of this account is
+      // recorded first and placed by the provider's references.
       const named = event.tenderSessionId;
-      // A moved-money event's operation is matched in the same statement (applyMoved).
       const match = movedMatch(event.action);
+      const seen: WriteAfterLock = (n) => ({
+        sql: `(SELECT json_build_array(id, result) FROM gateway_events WHERE account_id = $${n} AND provider_event_id = $${n + 1})`,
+        params: [accountId, event.id],
+      });
+      // For an event that writes a payment: what lets those writes join the last statement.
+      const deferral = eventDeferral(event.action, accountId);
       const locked = named && Number.isSafeInteger(named) && named > 0 && named <= MAX_ID
-        ? await lockAccountSession(tx, named, accountId, { insert: record, read: match })
+        ? await lockAccountSession(tx, named, accountId, [seen, ...(match ? [match] : []), ...deferral])
         : undefined;
-      let target: ApplyTarget | undefined = locked && { ...locked, matched: match ? parseMatch(locked.read) : undefined };
+      let target: ApplyTarget | undefined = locked && {
+        ...locked,
+        matched: match ? parseMatch(locked.read[1]) : undefined,
+        deferral: deferral.length > 0 ? parseDeferral(locked.read.slice(match ? 2 : 1)) : undefined,
+      };
+      // The event's row: none yet (inserted by finish), or the id of the row this transaction
+      // inserted or locked (updated by finish).
       let rowId: string | undefined;
-      if (locked) rowId = locked.insertedId;
-      else {
-        const w = record(1);
-        rowId = (await tx.query<{ id: string }>(w.sql, w.params)).rows[0]?.id;
+      let seenBefore: boolean;
+      if (locked) {
+        const prior = locked.read[0] as [string | number, string] | null | undefined;
+        if (prior && prior[1] !== 'error') return { eventId: event.id, result: 'duplicate' as const };
+        seenBefore = Boolean(prior);
+      } else {
+        rowId = (await tx.query<{ id: string }>(
+          `INSERT INTO gateway_events (account_id, provider_event_id, type, source, result, payload)
+           VALUES ($1, $2, $3, $4, 'received', $5) ON CONFLICT (account_id, provider_event_id) DO NOTHING RETURNING id`,
+          [accountId, event.id, event.type, source, payload],
+        )).rows[0]?.id;
+        seenBefore = rowId === undefined;
       }
-      if (!rowId) {
-        // Seen before. Re-apply only if the earlier attempt failed (recorded as `error`).
+      if (seenBefore) {
+        // Re-apply only if the earlier attempt failed (recorded as `error`). That row is written
+        // outside the session's lock, so it is locked, and checked again, here.
         const retry = await tx.query<{ id: string }>(
           `SELECT id FROM gateway_events WHERE account_id = $1 AND provider_event_id = $2 AND result = 'error' FOR UPDATE`,
           [accountId, event.id],
@@ -97,6 +113,7 @@ export async function applyEvent(ctx: AppContext, accountId: number, event: Gate
         rowId = retry.rows[0]?.id;
         if (!rowId) return { eventId: event.id, result: 'duplicate' as const };
       }
+      const record = { accountId, event, source, payload };
       const sessionId = target?.session.id ?? (await findSession(tx, accountId, event));
       if (sessionId === undefined) {
         if (MONEY_MOVES.has(event.action.kind)) {
@@ -104,13 +121,13 @@ export async function applyEvent(ctx: AppContext, accountId: number, event: Gate
           // not final, so the provider delivers it again.
           throw new PaymentsError('service_unavailable', 'No payment matches this event yet; deliver it again later');
         }
-        await finish(tx, rowId, 'unmatched', 'no session matches this event', null, null);
+        await finish(tx, rowId, record, 'unmatched', 'no session matches this event', null, null);
         return { eventId: event.id, result: 'unmatched' as const };
       }
       target ??= await lockSession(tx, sessionId);
       const outcome: ApplyOutcome = await applyAction(tx, target, event.action, { type: 'gateway', id: `${source}:${event.id}` });
       const result = outcome.result === 'duplicate' ? 'ignored' : outcome.result;
-      await finish(tx, rowId, result, outcome.detail ?? null, sessionId, outcome.paymentId ?? target.payment?.id ?? null);
+      await finish(tx, rowId, record, result, outcome.detail ?? null, sessionId, outcome.paymentId ?? target.payment?.id ?? null);
       return { eventId: event.id, result: outcome.result, sessionId };
     });
   } catch (err) {
@@ -157,13 +174,23 @@ function paymentRefOf(a: GatewayEventAction): string | null {
   return 'paymentRef' in a ? a.paymentRef : null;
 }
 
-/** Records the event's result with the transaction's last statement (nothing reads it before COMMIT). */
-async function finish(tx: Queryable, id: string, result: string, detail: string | null, sessionId: number | null, paymentId: number | null): Promise<void> {
-  await deferWrite(tx, (n) => ({
-    sql: `UPDATE gateway_events SET result = $${n + 1}, detail = $${n + 2}, session_id = $${n + 3}, payment_id = $${n + 4}, processed_at = now()
-           WHERE id = $${n}`,
-    params: [id, result, detail, sessionId, paymentId],
-  }));
+/**
+ * Records the event's result with the transaction's last statement (nothing reads it before
+ * COMMIT): a new event's row is inserted with it; a row already inserted or locked is updated.
+ */
+async function finish(tx: Queryable, rowId: string | undefined, e: { accountId: number; event: GatewayEvent; source: string; payload: unknown },
+  result: string, detail: string | null, sessionId: number | null, paymentId: number | null): Promise<void> {
+  await deferWrite(tx, (n) => rowId === undefined
+    ? {
+        sql: `INSERT INTO gateway_events (account_id, provider_event_id, type, source, result, detail, session_id, payment_id, payload, processed_at)
+              VALUES ($${n}, $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8}, now())`,
+        params: [e.accountId, e.event.id, e.event.type, e.source, result, detail, sessionId, paymentId, e.payload],
+      }
+    : {
+        sql: `UPDATE gateway_events SET result = $${n + 1}, detail = $${n + 2}, session_id = $${n + 3}, payment_id = $${n + 4}, processed_at = now()
+               WHERE id = $${n}`,
+        params: [rowId, result, detail, sessionId, paymentId],
+      });
 }
 
 async function reject(ctx: AppContext, accountId: number | null, reason: string, remote?: string): Promise<void> {

@@ -75,10 +75,7 @@ export interface LockedSession {
   payment: PaymentRow | undefined;
 }
 
-/**
- * An `INSERT … RETURNING id` to run once the locks are held, in the statement that reads the live
- * payment (no round trip of its own), its placeholders numbered from `firstParam`.
- */
+/** A column expression for the statement after the locks, its placeholders numbered from `firstParam`. */
 export type WriteAfterLock = (firstParam: number) => { sql: string; params: unknown[] };
 
 export async function lockSession(tx: Queryable, sessionId: number): Promise<LockedSession> {
@@ -87,24 +84,20 @@ export async function lockSession(tx: Queryable, sessionId: number): Promise<Loc
   return locked;
 }
 
-/** What the statement after the locks does besides reading the live payment (see lockAccountSession). */
-export interface AfterLock {
-  /** An `INSERT … RETURNING id`; `insertedId` is the id it returned (undefined: none, e.g. ON CONFLICT DO NOTHING). */
-  insert?: WriteAfterLock;
-  /** A column expression over the live payment `p` (null when there is none); its value comes back as `read`. */
-  read?: WriteAfterLock;
-}
-
-/** lockSession for a session of this payment account, with `after` in the statement after the locks; undefined when there is none. */
+/**
+ * lockSession for a session of this payment account, undefined when there is none; `reads` are
+ * column expressions (over the live payment `p`, null when there is none) evaluated in the
+ * statement after the locks, their values returned in order as `read`.
+ */
 export async function lockAccountSession(
-  tx: Queryable, sessionId: number, accountId: number, after: AfterLock = {},
-): Promise<(LockedSession & { insertedId?: string; read?: unknown }) | undefined> {
-  return lockSessionRows(tx, sessionId, accountId, after);
+  tx: Queryable, sessionId: number, accountId: number, reads: WriteAfterLock[] = [],
+): Promise<(LockedSession & { read: unknown[] }) | undefined> {
+  return lockSessionRows(tx, sessionId, accountId, reads);
 }
 
 async function lockSessionRows(
-  tx: Queryable, sessionId: number, accountId: number | null, after: AfterLock = {},
-): Promise<(LockedSession & { insertedId?: string; read?: unknown }) | undefined> {
+  tx: Queryable, sessionId: number, accountId: number | null, reads: WriteAfterLock[] = [],
+): Promise<(LockedSession & { read: unknown[] }) | undefined> {
   const { rows } = await tx.query<Record<string, unknown>>(
     `SELECT ${ORDER_LOCK('s')}, ${prefixed('c', COLLECTION_COLUMNS, 'lc__')}, s.*
        FROM payment_collections c JOIN payment_sessions s ON s.collection_id = c.id
@@ -121,20 +114,22 @@ async function lockSessionRows(
   // does not lock come from that statement's snapshot, taken before it waited — a payment that
   // the previous lock holder inserted would be missing. The same statement reads the
   // collection's sessions and payments for syncCollection (src/services/collection-rows.ts).
-  const w = after.insert?.(3);
-  const x = after.read?.(3 + (w?.params.length ?? 0));
+  const params: unknown[] = [sessionId, collection.id];
+  const columns = reads.map((read, i) => {
+    const x = read(params.length + 1);
+    params.push(...x.params);
+    return `${x.sql} AS lr__${i}`;
+  });
   const { rows: out } = await tx.query<Record<string, unknown>>(
-    `${w ? `WITH inserted AS (${w.sql})` : ''}
-     SELECT ${w ? '(SELECT id FROM inserted)' : 'NULL'} AS li__inserted_id, ${x ? x.sql : 'NULL'} AS lr__read, ${childRowsColumns('$2')}, p.*
+    `SELECT ${columns.map((c) => `${c}, `).join('')}${childRowsColumns('$2')}, p.*
        FROM (SELECT 1) one
        LEFT JOIN LATERAL (SELECT * FROM payments WHERE session_id = $1 AND status <> 'failed' ORDER BY id DESC LIMIT 1) p ON true`,
-    [sessionId, collection.id, ...(w?.params ?? []), ...(x?.params ?? [])],
+    params,
   );
   const r = out[0]!;
   holdChildRows(tx, collection.id, r);
-  const insertedId = r.li__inserted_id === null ? undefined : String(r.li__inserted_id);
-  const payment = r.id === null ? undefined : (without(r, ['li__', 'lk__', 'lr__']) as unknown as PaymentRow);
-  return { collection, session, payment, insertedId, read: r.lr__read ?? undefined };
+  const payment = r.id === null ? undefined : (without(r, ['lk__', 'lr__']) as unknown as PaymentRow);
+  return { collection, session, payment, read: reads.map((_, i) => r[`lr__${i}`] ?? undefined) };
 }
 
 export interface LockedPayment {
