@@ -136,4 +136,22 @@ describe('a webhook\'s writes deferred to its last statement (self-check off)', 
       await setMapping('authorized', null);
     }
   });
+
+  it('the same event delivered twice at once: applied once, the other a duplicate, one settled row', async () => {
+    const orderId = await insertOrder(t, userId, 1, 1, 'deferred-card');
+    const session = await createSession(t.ctx, userId, { orderId, type: 'intent' });
+    const { rows } = await t.ctx.db.query<{ id: number; gateway_ref: string; amount: string; currency: string; account_id: number; created: number }>(
+      `SELECT id, gateway_ref, amount::text AS amount, currency, account_id, extract(epoch FROM created_at)::int AS created FROM payment_sessions WHERE id = $1`, [session.id]);
+    const [authorized, captured] = sessionEvents(TEST_SECRET_KEY, rows[0]!);
+    expect((await ingestWebhook(t.ctx, rows[0]!.account_id, authorized!.body, authorized!.headers)).result).toBe('applied');
+    // On PostgreSQL the second waits for the session's lock, then finds the first's row.
+    const results = await Promise.all([0, 1, 2].map(() => ingestWebhook(t.ctx, rows[0]!.account_id, captured!.body, captured!.headers)));
+    expect(results.map((r) => r.result).sort()).toEqual(['applied', 'duplicate', 'duplicate']);
+    expect(await gatewayEvent((JSON.parse(captured!.body) as { id: string }).id)).toEqual([
+      { result: 'applied', session_id: session.id, payment_id: expect.any(Number), has_payload: true, n: 1 },
+    ]);
+    const { rows: caps } = await t.ctx.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM captures c JOIN payments p ON p.id = c.payment_id WHERE p.session_id = $1', [session.id]);
+    expect(caps[0]!.n).toBe(1);
+  });
 });
