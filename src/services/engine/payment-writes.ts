@@ -139,7 +139,7 @@ export async function savePayment(
         delete r[`pre__${c}`];
       }
     }
-    if (computed) sameRow(computed as unknown as Record<string, unknown>, row as unknown as Record<string, unknown>, prelude?.known?.id, prelude?.result?.id);
+    if (computed) sameRow(computed, row, prelude?.known?.id, prelude?.result?.id);
   }
   if (prelude) {
     const id = prelude.result!.id as number | null | undefined;
@@ -159,11 +159,16 @@ export async function savePayment(
   return row;
 }
 
-/** The self-check of a deferred write (tests): the computed row is the one the UPDATE wrote. */
-function sameRow(computed: Record<string, unknown>, written: Record<string, unknown>, knownId: number | undefined, writtenId: unknown): void {
+/**
+ * The self-check of a deferred write (tests): the row computed for the last statement is the one
+ * the statement wrote, field by field, and the id drawn for the row that goes with it is the one
+ * it got.
+ */
+export function sameRow(computed: object, written: object, knownId?: number, writtenId?: unknown): void {
+  const a = computed as Record<string, unknown>;
+  const b = written as Record<string, unknown>;
   const text = (v: unknown) => (v instanceof Date ? v.toISOString() : typeof v === 'bigint' ? `${v}n` : JSON.stringify(v));
-  const keys = new Set([...Object.keys(computed), ...Object.keys(written)]);
-  const diff = [...keys].filter((k) => text(computed[k]) !== text(written[k]));
-  if (knownId !== undefined && knownId !== writtenId) diff.push(`prelude id ${knownId} ≠ ${String(writtenId)}`);
+  const diff = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => text(a[k]) !== text(b[k]));
+  if (knownId !== undefined && knownId !== writtenId) diff.push(`id of the row with it: ${knownId} ≠ ${String(writtenId)}`);
   if (diff.length > 0) throw new Error(`self-check: the payment row computed for the last statement differs from the one written: ${diff.join(', ')}`);
 }
