@@ -11,7 +11,7 @@ import { syncCollection } from '../collection-sync.js';
 import { moveSession, sessionMoved, sessionMoveWrite } from '../session-service.js';
 import { notePayment, selfCheck } from '../collection-rows.js';
 import { rememberRow } from '../outbox.js';
-import type { WriteAfterLock } from './locks.js';
+import type { ReadAfterLock } from './locks.js';
 import { ACCOUNT_TYPE, sameRow, savePayment, stateOf, type PaymentDeferral } from './payment-writes.js';
 
 export interface ApplyTarget {
@@ -369,7 +369,7 @@ async function applyMoved(tx: Queryable, t: ApplyTarget, a: MovedAction, actor: 
  * applyMoved answers 503 then; by its redelivery the calls will have recorded their references
  * (or reconciliation will have) and it matches exactly. At most two rows, best first.
  */
-export function movedMatch(a: GatewayEventAction): WriteAfterLock | undefined {
+export function movedMatch(a: GatewayEventAction): ReadAfterLock | undefined {
   if (a.kind !== 'captured' && a.kind !== 'refunded') return undefined;
   const { table, entity } = MOVED[a.kind];
   const ownId = operationIdOf(a.requestKey, entity);
@@ -389,7 +389,7 @@ export function movedMatch(a: GatewayEventAction): WriteAfterLock | undefined {
  * type, and ids drawn from the sequences of the tables it may insert into (an id not used — the
  * event settles a row, finds a payment, or is a duplicate — is a gap in the ids, nothing else).
  */
-export function eventDeferral(a: GatewayEventAction, accountId: number): WriteAfterLock[] {
+export function eventDeferral(a: GatewayEventAction, accountId: number): ReadAfterLock[] {
   const tables: DrawnTable[] = a.kind === 'authorized' ? (a.captured ? ['payments', 'captures'] : ['payments'])
     : a.kind === 'captured' ? ['captures'] : a.kind === 'refunded' ? ['refunds'] : [];
   if (tables.length === 0) return [];

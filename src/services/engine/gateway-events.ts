@@ -9,7 +9,7 @@ import type { Queryable } from '../../store/db.js';
 import { deferWrite } from '../../store/history-store.js';
 import { applyAction, eventDeferral, movedMatch, parseDeferral, parseMatch, type ApplyOutcome, type ApplyTarget } from './apply-action.js';
 import { authorizeSession } from './authorize-service.js';
-import { lockAccountSession, lockSession, type WriteAfterLock } from './locks.js';
+import { lockAccountSession, lockSession, type ReadAfterLock } from './locks.js';
 
 export interface IngestResult {
   sessionId?: number;
@@ -26,9 +26,10 @@ export const CUSTOMER_APPROVED = 'customer_approved:';
 
 /**
  * Inbound webhook: verify the signature over the raw body with the account's secret, then —
- * in ONE transaction — record the event under its provider id (the unique key deduplicates
- * concurrent and repeated deliveries) and apply it under the order and collection locks.
- * Either the event is stored and applied, or neither is and the provider retries.
+ * in ONE transaction, under the order, collection and session locks — check the event's provider
+ * id against those recorded (repeated and concurrent deliveries; the unique key backs it up),
+ * apply it, and record it with its result (applyEvent). Either the event is recorded and
+ * applied, or neither is and the provider retries.
  */
 export async function ingestWebhook(ctx: AppContext, accountId: number, rawBody: string, headers: Record<string, string | string[] | undefined>, remote?: string): Promise<IngestResult> {
   const row = await getCachedEngineAccount(ctx, ctx.db, accountId);
@@ -73,7 +74,7 @@ export async function applyEvent(ctx: AppContext, accountId: number, event: Gate
       // recorded first and placed by the provider's references.
       const named = event.tenderSessionId;
       const match = movedMatch(event.action);
-      const seen: WriteAfterLock = (n) => ({
+      const seen: ReadAfterLock = (n) => ({
         sql: `(SELECT json_build_array(id, result) FROM gateway_events WHERE account_id = $${n} AND provider_event_id = $${n + 1})`,
         params: [accountId, event.id],
       });

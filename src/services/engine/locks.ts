@@ -76,7 +76,7 @@ export interface LockedSession {
 }
 
 /** A column expression for the statement after the locks, its placeholders numbered from `firstParam`. */
-export type WriteAfterLock = (firstParam: number) => { sql: string; params: unknown[] };
+export type ReadAfterLock = (firstParam: number) => { sql: string; params: unknown[] };
 
 export async function lockSession(tx: Queryable, sessionId: number): Promise<LockedSession> {
   const locked = await lockSessionRows(tx, sessionId, null);
@@ -90,13 +90,13 @@ export async function lockSession(tx: Queryable, sessionId: number): Promise<Loc
  * statement after the locks, their values returned in order as `read`.
  */
 export async function lockAccountSession(
-  tx: Queryable, sessionId: number, accountId: number, reads: WriteAfterLock[] = [],
+  tx: Queryable, sessionId: number, accountId: number, reads: ReadAfterLock[] = [],
 ): Promise<(LockedSession & { read: unknown[] }) | undefined> {
   return lockSessionRows(tx, sessionId, accountId, reads);
 }
 
 async function lockSessionRows(
-  tx: Queryable, sessionId: number, accountId: number | null, reads: WriteAfterLock[] = [],
+  tx: Queryable, sessionId: number, accountId: number | null, reads: ReadAfterLock[] = [],
 ): Promise<(LockedSession & { read: unknown[] }) | undefined> {
   const { rows } = await tx.query<Record<string, unknown>>(
     `SELECT ${ORDER_LOCK('s')}, ${prefixed('c', COLLECTION_COLUMNS, 'lc__')}, s.*
