@@ -148,6 +148,11 @@ export async function httpPart(engine: Engine, opts: HttpOptions): Promise<HttpR
     const webhookLoads: [ServerProcess, PgCpu | undefined, (2 | 3)?][] = [[t, tenderCpu], [f, floorCpu], [f, floorCpu, 2], [f, floorCpu, 3]];
     if (t.ready.directUrl) webhookLoads.push([{ ...t, ready: { ...t.ready, url: t.ready.directUrl } } as ServerProcess, tenderCpu]);
     const webhookRounds = 3;
+    // Warm-up, not measured, as for the phases above: each load first ingests WEBHOOK_WARMUP
+    // sessions' events (JIT of the webhook path, statements prepared on the pool's connections).
+    // Without it the first measured window paid for it: in four runs on 2026-11-22 Tender's first
+    // window did 0.71–0.83 of the mean of its later two, the 3-statement floor's 0.81–0.99.
+    for (const [server, , statements] of webhookLoads) await httpLoad(await webhooksLoad(server, c, 2, opts.secretKey, WEBHOOK_WARMUP, statements));
     const perWindow = Math.floor(Math.min(
       Number(process.env.BENCH_WEBHOOK_SESSIONS ?? 1500),
       (await t.call<SessionForWebhook[]>('sessions', { limit: 100_000 })).length / (t.ready.directUrl ? 2 : 1),
@@ -313,6 +318,8 @@ export async function seedFloor(db: FreshDatabase, secretKey: string): Promise<v
 
 /** Storefront users, each with a live login (Tender) or just an id (the floor). */
 const BENCH_USERS = 32;
+/** Sessions (three events each) every webhook load ingests before its measured windows. */
+const WEBHOOK_WARMUP = 200;
 
 /** Pages of 30 of a page user's sessions (100 each), at a random offset that still has 30 rows. */
 export function getSessionsLoad(s: ServerProcess, connections: number, seconds: number, pages: Map<number, number>) {
