@@ -20,6 +20,13 @@ export interface Queryable {
    * a transaction.
    */
   beforeCommit?: (key: string, fn: (tx: Queryable) => Promise<void>) => void;
+  /**
+   * Given to `beforeCommit` hooks where the Db can do it: makes `sql` the transaction's last
+   * statement, written together with the commit, so that the two cost one round trip instead of
+   * two (pg-implicit-tx.ts, `commitWith`). Its rows are not returned, and its error, if any, is
+   * the commit's. A statement run after it sends it first, as an ordinary statement.
+   */
+  commitWith?: (sql: string, params: readonly unknown[]) => Promise<void>;
 }
 
 /** Collects `beforeCommit` hooks of one transaction (one per key, in registration order). */

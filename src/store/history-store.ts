@@ -163,5 +163,8 @@ async function writePending(tx: Queryable, { history: list, writes }: Pending): 
   // The last part is the statement; the others run as data-modifying WITH parts of it.
   const main = parts.pop()!;
   const withs = parts.map((sql, i) => `${i === 0 && list.length > 0 ? 'history' : `w${i}`} AS (${sql})`);
-  await tx.query(withs.length > 0 ? `WITH ${withs.join(', ')} ${main}` : main, values);
+  const sql = withs.length > 0 ? `WITH ${withs.join(', ')} ${main}` : main;
+  // Nothing reads its answer: where it can, the statement goes with the commit.
+  if (tx.commitWith) await tx.commitWith(sql, values);
+  else await tx.query(sql, values);
 }

@@ -88,6 +88,19 @@ export function createPgDb(options: PgDbOptions): Db {
     }
   }
 
+  /** The transaction's last statement, sent with its commit (pg-implicit-tx.ts). */
+  async function commitWith(itx: ImplicitTransaction, sql: string, params: readonly unknown[]): Promise<void> {
+    stats.statements++;
+    const name = prepared && params.length > 0 ? statementName(sql) : undefined;
+    try {
+      await itx.commitWith(sql, params, name);
+    } catch (err) {
+      // As in run(): prepared again under a new name when Db.transaction retries.
+      if (name !== undefined && isStalePlan(err)) renameStatement(sql);
+      throw err;
+    }
+  }
+
   /**
    * A named statement outside a transaction: pg's Query would send Describe every time; the
    * implicit transaction's single statement skips it once the connection knows the statement's
@@ -149,8 +162,27 @@ export function createPgDb(options: PgDbOptions): Db {
           const hooks = new CommitHooks();
           const tx: Queryable = { query: (sql, params) => run(itx, sql, params), beforeCommit: (k, f) => hooks.add(k, f) };
           const result = await fn(tx);
+          // The hooks' last statement waits, to go with the commit (Queryable.commitWith).
+          let last: { sql: string; params: readonly unknown[] } | undefined;
+          const sendLast = async () => {
+            if (!last) return;
+            const { sql, params } = last;
+            last = undefined;
+            await run(itx, sql, params);
+          };
+          // The hooks get `tx` itself (what a transaction holds is keyed by it), from now on
+          // with commitWith.
+          tx.query = async <R>(sql: string, params?: readonly unknown[]) => {
+            await sendLast();
+            return run<R>(itx, sql, params);
+          };
+          tx.commitWith = async (sql, params) => {
+            await sendLast();
+            last = { sql, params };
+          };
           await hooks.run(tx);
-          await itx.commit();
+          if (last) await commitWith(itx, last.sql, last.params);
+          else await itx.commit();
           stats.commits++;
           return result;
         } catch (err) {

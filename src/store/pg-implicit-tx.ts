@@ -180,6 +180,25 @@ export class ImplicitTransaction {
     });
   }
 
+  /**
+   * Commits with a last statement: the statement and the Sync are written together, as
+   * {@link single} does for a statement alone, so the transaction's last statement and its
+   * commit cost one round trip (docs/benchmarks.md, eleventh round). In a transaction block the
+   * statement runs first, then COMMIT and the Sync. Rejects with the statement's error, or the
+   * commit's.
+   */
+  async commitWith(text: string, values: readonly unknown[], name?: string): Promise<WireResult> {
+    await this.queue;
+    if (this.failure !== undefined) throw this.failure;
+    if (this.finished) throw new Error('the transaction has already ended');
+    if (this.block) {
+      const result = await this.query(text, values, name);
+      await this.commit();
+      return result;
+    }
+    return this.single(text, values, name);
+  }
+
   /** Rolls back (nothing to do when the server already has, after an error): BEGIN and ROLLBACK. */
   async rollback(): Promise<void> {
     await this.queue;

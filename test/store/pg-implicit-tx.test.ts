@@ -275,6 +275,92 @@ describe.skipIf(!usePostgres)('transactions without BEGIN and COMMIT on PostgreS
     expect(same).toBe(true);
   });
 
+  it("writes the last statement and the commit together: one round trip where a statement and a bare Sync take two", async () => {
+    await reset();
+    await withNotices(async (client) => {
+      // Every uncork of pg's connection is one write to the socket: count those.
+      const stream = (client as unknown as { connection: { stream: { _writev?: unknown; _write: unknown } } }).connection.stream;
+      let writes = 0;
+      for (const m of ['_writev', '_write'] as const) {
+        const original = stream[m] as ((...a: unknown[]) => unknown) | undefined;
+        if (original) stream[m] = function (this: unknown, ...a: unknown[]) { writes++; return original.apply(this, a); };
+      }
+      const run = async (finish: (itx: ImplicitTransaction, id: number) => Promise<unknown>, id: number) => {
+        const itx = new ImplicitTransaction();
+        void client.query(itx as never);
+        await itx.query('INSERT INTO itx VALUES ($1, $2)', [id, 'first']);
+        const before = writes;
+        await finish(itx, id + 1);
+        return writes - before;
+      };
+      expect(await run(async (itx, id) => { await itx.query('INSERT INTO itx VALUES ($1, $2)', [id, 'last']); await itx.commit(); }, 1)).toBe(2);
+      expect(await run((itx, id) => itx.commitWith('INSERT INTO itx VALUES ($1, $2)', [id, 'last']), 3)).toBe(1);
+    });
+    expect((await other.query<{ id: number }>('SELECT id FROM itx ORDER BY id')).rows.map((r) => r.id)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("commits a hook's last statement with the transaction, sends it first when another statement follows, and rolls all back when it fails", async () => {
+    await reset();
+    const before = { ...one.stats };
+    await one.transaction(async (tx) => {
+      await tx.query('INSERT INTO itx VALUES ($1, $2)', [1, 'a']);
+      tx.beforeCommit!('last', async (t) => {
+        expect(t.commitWith).toBeDefined();
+        await t.commitWith!('INSERT INTO itx VALUES ($1, $2)', [2, 'b']);
+      });
+    });
+    expect(one.stats.statements - before.statements).toBe(2);
+    expect(one.stats.commits - before.commits).toBe(1);
+    expect(await count(other)).toBe(2);
+
+    // A statement after it: the waiting one runs first, in order, inside the transaction.
+    const seen = await one.transaction(async (tx) => {
+      let n = -1;
+      tx.beforeCommit!('first', async (t) => { await t.commitWith!('INSERT INTO itx VALUES ($1, $2)', [3, 'c']); });
+      tx.beforeCommit!('second', async (t) => {
+        n = (await t.query<{ n: number }>('SELECT count(*)::int AS n FROM itx WHERE id > $1', [0])).rows[0]!.n;
+        await t.commitWith!('INSERT INTO itx VALUES ($1, $2)', [4, 'd']);
+      });
+      return () => n;
+    });
+    expect(seen()).toBe(3);
+    expect(await count(other)).toBe(4);
+
+    // The last statement fails (a duplicate key): nothing of the transaction commits.
+    await expect(one.transaction(async (tx) => {
+      await tx.query('INSERT INTO itx VALUES ($1, $2)', [5, 'e']);
+      tx.beforeCommit!('last', async (t) => { await t.commitWith!('INSERT INTO itx VALUES ($1, $2)', [1, 'again']); });
+    })).rejects.toMatchObject({ code: '23505' });
+    // Or pg cannot send its value: refused before it reaches the server, the same.
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    await expect(one.transaction(async (tx) => {
+      await tx.query('INSERT INTO itx VALUES ($1, $2)', [6, 'f']);
+      tx.beforeCommit!('last', async (t) => { await t.commitWith!('INSERT INTO itx VALUES ($1, $2)', [7, circular]); });
+    })).rejects.toThrow();
+    // An error found at commit (a deferred constraint) with the last statement: the same.
+    await expect(one.transaction(async (tx) => {
+      await tx.query('INSERT INTO itx_deferred VALUES ($1)', [8]);
+      tx.beforeCommit!('last', async (t) => { await t.commitWith!('INSERT INTO itx_deferred VALUES ($1)', [8]); });
+    })).rejects.toMatchObject({ code: '23505', constraint: 'itx_deferred_unique' });
+    expect(await count(other)).toBe(4);
+    expect(await count(other, 'itx_deferred')).toBe(0);
+    // The one connection serves the next transaction.
+    await one.transaction(async (tx) => {
+      tx.beforeCommit!('last', async (t) => { await t.commitWith!('INSERT INTO itx VALUES ($1, $2)', [9, 'i']); });
+    });
+    expect(await count(other)).toBe(5);
+
+    // In an explicit block: the statement, then COMMIT.
+    await one.transaction(async (tx) => {
+      await tx.query("SET LOCAL lock_timeout = '1s'");
+      tx.beforeCommit!('last', async (t) => { await t.commitWith!('INSERT INTO itx VALUES ($1, $2)', [10, 'j']); });
+    }, { block: true });
+    expect(await count(other)).toBe(6);
+    const { rows } = await one.query<{ s: string }>("SELECT state AS s FROM pg_stat_activity WHERE pid = pg_backend_pid() AND $1::int = 1", [1]);
+    expect(rows[0]!.s).toBe('active');
+  });
+
   it('prepares a statement once per connection across transactions', async () => {
     await reset();
     const sql = 'SELECT count(*)::int AS n FROM itx WHERE id > $1';
