@@ -118,10 +118,18 @@ export function countingDb(inner: Db, counter: Counter, component: Component): D
               return tx.query<R>(sql, params);
             },
           };
-          // beforeCommit hooks receive the inner tx: route them through the wrapper instead.
+          // beforeCommit hooks receive the inner tx: route them through the wrapper instead, with
+          // its commitWith where the database gives one (the last statement, sent with the commit).
           if (tx.beforeCommit) {
             const inner = tx.beforeCommit;
-            wrapped.beforeCommit = (key, hook) => inner(key, () => hook(wrapped));
+            wrapped.beforeCommit = (key, hook) => inner(key, (t) => {
+              const commitWith = t.commitWith;
+              wrapped.commitWith = commitWith && ((sql, params) => {
+                note(sql, id);
+                return commitWith(sql, params);
+              });
+              return hook(wrapped);
+            });
           }
           return fn(wrapped);
         }, options);
