@@ -113,10 +113,11 @@ export async function httpPart(engine: Engine, opts: HttpOptions): Promise<HttpR
     const checkpoint = async (after: string) => retained.push({ after, ...(await t.call<Omit<HttpReport['retained'][number], 'after'>>('gc')) });
     await checkpoint('start');
     const probes = await probeRoutes(t, opts.secretKey);
-    // Warm-up (JIT, pools, caches), not measured.
-    await httpLoad(storefrontLoad(t, 8, 2));
-    await httpLoad(insertLoad(b, 8, 2));
-    await httpLoad(storefrontLoad(f, 8, 2, true));
+    // Warm-up (JIT, pools, caches), not measured: each load for WARMUP_SECONDS at the measured
+    // connections (see WARMUP_SECONDS).
+    await httpLoad(storefrontLoad(t, c, WARMUP_SECONDS));
+    await httpLoad(insertLoad(b, c, WARMUP_SECONDS));
+    await httpLoad(storefrontLoad(f, c, WARMUP_SECONDS, true));
 
     const [storefront, bareInsert, floorStorefront] = (await alternateAll([
       { load: () => storefrontLoad(t, c, window), dbCpu: tenderCpu },
@@ -133,8 +134,9 @@ export async function httpPart(engine: Engine, opts: HttpOptions): Promise<HttpR
     };
     const pages = await pagesOf(t);
     const floorPages = await pagesOf(f);
-    await httpLoad(selectLoad(b, 8, 1));
-    await httpLoad(getSessionsLoad(f, 8, 1, floorPages));
+    await httpLoad(getSessionsLoad(t, c, WARMUP_SECONDS, pages));
+    await httpLoad(selectLoad(b, c, WARMUP_SECONDS));
+    await httpLoad(getSessionsLoad(f, c, WARMUP_SECONDS, floorPages));
     const [getSessions, bareSelect, floorGetSessions] = (await alternateAll([
       { load: () => getSessionsLoad(t, c, window, pages), dbCpu: tenderCpu },
       { load: () => selectLoad(b, c, window), dbCpu: bareCpu },
@@ -151,7 +153,8 @@ export async function httpPart(engine: Engine, opts: HttpOptions): Promise<HttpR
     // Warm-up, not measured, as for the phases above: each load first ingests WEBHOOK_WARMUP
     // sessions' events (JIT of the webhook path, statements prepared on the pool's connections).
     // Without it the first measured window paid for it: in four runs on 2026-11-22 Tender's first
-    // window did 0.71–0.83 of the mean of its later two, the 3-statement floor's 0.81–0.99.
+    // window did 0.71–0.83 of the mean of its later two, the 3-statement floor's 0.81–0.99; after
+    // 200 sessions Tender's windows still rose (docs/benchmarks.md, eleventh round).
     for (const [server, , statements] of webhookLoads) await httpLoad(await webhooksLoad(server, c, 2, opts.secretKey, WEBHOOK_WARMUP, statements));
     const perWindow = Math.floor(Math.min(
       Number(process.env.BENCH_WEBHOOK_SESSIONS ?? 1500),
@@ -318,8 +321,18 @@ export async function seedFloor(db: FreshDatabase, secretKey: string): Promise<v
 
 /** Storefront users, each with a live login (Tender) or just an id (the floor). */
 const BENCH_USERS = 32;
-/** Sessions (three events each) every webhook load ingests before its measured windows. */
-const WEBHOOK_WARMUP = 200;
+/**
+ * Sessions (three events each) every webhook load ingests before its measured windows
+ * (BENCH_WEBHOOK_WARMUP). 200 left Tender's server still getting cheaper per event through the
+ * measured windows (0.80 ms of CPU per event after 200, 0.68 after 1,000; the floors' flat):
+ * V8 was still optimizing the engine's webhook path (docs/benchmarks.md, eleventh round).
+ */
+const WEBHOOK_WARMUP = Number(process.env.BENCH_WEBHOOK_WARMUP ?? 1000);
+/**
+ * Seconds each storefront and getSessions load runs unmeasured first, at the measured connections
+ * (BENCH_WARMUP_SECONDS). It was 2 s at 8 connections, and none for Tender's getSessions.
+ */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 
 /** Pages of 30 of a page user's sessions (100 each), at a random offset that still has 30 rows. */
 export function getSessionsLoad(s: ServerProcess, connections: number, seconds: number, pages: Map<number, number>) {
