@@ -123,6 +123,12 @@ export interface GatewayEvent {
   tenderSessionId?: number | null;
   sessionRef?: string | null;
   action: GatewayEventAction;
+  /**
+   * True when the adapter parsed the whole raw body as JSON to read the event: the body is then
+   * recorded as sent (PostgreSQL reads the text into jsonb), not parsed and serialized again —
+   * which also keeps numbers beyond a double's precision exact.
+   */
+  bodyIsJson?: boolean;
 }
 
 export type GatewayEventAction =

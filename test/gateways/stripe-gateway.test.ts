@@ -314,6 +314,7 @@ describe('parseWebhook', () => {
     expect(await parse(account, e)).toEqual({
       id: e.id, type: 'checkout.session.completed', occurredAt: new Date(e.created * 1000), tenderSessionId: s.id, sessionRef: cs,
       action: { kind: 'authorized', amount: { amount: 34_000n, currency: 'USD' }, captured: true, paymentRef: pi, gatewayStatus: 'succeeded', card: { brand: 'visa', last4: '4242' }, paymentMethod: 'card' },
+      bodyIsJson: true,
     });
     expect((await parse(account, fake.event('payment_intent.succeeded', pi))).action).toMatchObject({ kind: 'authorized', captured: true, paymentRef: pi, amount: { amount: 34_000n } });
   });

@@ -324,6 +324,7 @@ describe('test gateway: signed webhooks', () => {
       id: expect.stringMatching(/^evt_test_/), type: 'payment_intent.succeeded', occurredAt: expect.any(Date),
       tenderSessionId: s.id, sessionRef: s.gatewayRef,
       action: { kind: 'authorized', amount: usd(34_000n), captured: true, paymentRef: s.gatewayRef, gatewayStatus: 'succeeded', card: { brand: 'visa', last4: '4242' }, paymentMethod: 'card' },
+      bodyIsJson: true,
     });
   });
 

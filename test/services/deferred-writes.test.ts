@@ -8,6 +8,7 @@ import { getCachedEngineAccount } from '../../src/store/account-store.js';
 import { findOrderById } from '../../src/store/order-store.js';
 import type { PaymentRow } from '../../src/store/payment-store.js';
 import { sessionEvents } from '../../bench/webhook-events.js';
+import { signatureHeader, webhookSecret } from '../../src/gateways/test/test-webhook-signature.js';
 import { insertOrder, signIn } from '../support/fixtures.js';
 import { startTender, TEST_SECRET_KEY, type TestTender } from '../support/tender.js';
 import { testGatewayAccount } from '../support/test-gateway.js';
@@ -153,5 +154,22 @@ describe('a webhook\'s writes deferred to its last statement (self-check off)', 
     const { rows: caps } = await t.ctx.db.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM captures c JOIN payments p ON p.id = c.payment_id WHERE p.session_id = $1', [session.id]);
     expect(caps[0]!.n).toBe(1);
+  });
+
+  it('records the body as the provider sent it: the stored payload is the body, numbers beyond a double exact', async () => {
+    const orderId = await insertOrder(t, userId, 1, 1, 'deferred-card');
+    const session = await createSession(t.ctx, userId, { orderId, type: 'intent' });
+    const { rows } = await t.ctx.db.query<{ id: number; gateway_ref: string; amount: string; currency: string; account_id: number; created: number }>(
+      `SELECT id, gateway_ref, amount::text AS amount, currency, account_id, extract(epoch FROM created_at)::int AS created FROM payment_sessions WHERE id = $1`, [session.id]);
+    const [authorized] = sessionEvents(TEST_SECRET_KEY, rows[0]!);
+    // A field the event does not need, with an integer no double holds (JSON.parse would round it).
+    const body = authorized!.body.replace(/}$/, ', "network_reference": 12345678901234567890123}');
+    const now = Math.floor(Date.now() / 1000);
+    const headers = { 'tender-test-signature': signatureHeader(webhookSecret(t.ctx.keys, rows[0]!.account_id), body, now) };
+    expect((await ingestWebhook(t.ctx, rows[0]!.account_id, body, headers)).result).toBe('applied');
+    const { rows: stored } = await t.ctx.db.query<{ same: boolean; ref: string }>(
+      `SELECT payload = $2::jsonb AS same, payload->>'network_reference' AS ref FROM gateway_events WHERE provider_event_id = $1`,
+      [(JSON.parse(body) as { id: string }).id, body]);
+    expect(stored).toEqual([{ same: true, ref: '12345678901234567890123' }]);
   });
 });

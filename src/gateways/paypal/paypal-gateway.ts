@@ -164,6 +164,8 @@ export const paypalGateway: PaypalGateway = {
       occurredAt: Number.isNaN(created.getTime()) ? new Date() : created,
       sessionRef: orderId,
       action: normalized.action(orderId),
+      // readPaypalEvent parsed the whole body.
+      bodyIsJson: true,
     };
   },
 

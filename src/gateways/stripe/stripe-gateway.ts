@@ -86,6 +86,8 @@ export const stripeGateway: StripeGateway = {
       tenderSessionId: normalized.tenderSessionId,
       sessionRef: normalized.sessionRef,
       action: normalized.action,
+      // constructEvent parsed the whole body.
+      bodyIsJson: true,
     };
   },
 

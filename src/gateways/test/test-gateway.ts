@@ -117,6 +117,7 @@ export function createTestGateway(ctx: AppContext, options: TestGatewayOptions =
         tenderSessionId: event.data.object.metadata.tenderSessionId,
         sessionRef: event.data.object.id,
         action: eventAction(event),
+        bodyIsJson: true,
       };
     },
 

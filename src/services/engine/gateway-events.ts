@@ -51,7 +51,7 @@ export async function ingestWebhook(ctx: AppContext, accountId: number, rawBody:
     await reject(ctx, accountId, reason, remote);
     throw new PaymentsError('webhook_signature_invalid', `Webhook rejected: ${reason}. Check the signing secret configured for account ${account.identifier}.`);
   }
-  const out = await applyEvent(ctx, accountId, event, 'webhook', safePayload(rawBody));
+  const out = await applyEvent(ctx, accountId, event, 'webhook', event.bodyIsJson ? rawBody : safePayload(rawBody));
   if (event.action.kind === 'ignored' && event.action.reason.startsWith(CUSTOMER_APPROVED) && out.sessionId) {
     const sessionId = out.sessionId;
     out.followUp = async () => {
@@ -61,7 +61,10 @@ export async function ingestWebhook(ctx: AppContext, accountId: number, rawBody:
   return out;
 }
 
-/** Applies a normalized event from any source (webhook, retrieve) exactly once per event id. */
+/**
+ * Applies a normalized event from any source (webhook, retrieve) exactly once per event id.
+ * `payload` is recorded as the event's jsonb: an object, or JSON text as the provider sent it.
+ */
 export async function applyEvent(ctx: AppContext, accountId: number, event: GatewayEvent, source: 'webhook' | 'retrieve' | 'direct', payload: unknown): Promise<IngestResult> {
   try {
     return await ctx.db.transaction(async (tx) => {
