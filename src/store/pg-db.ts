@@ -43,6 +43,30 @@ function renameStatement(sql: string): void {
   statementNames.set(sql, `t${statementNames.size.toString(36)}_${Date.now().toString(36)}`);
 }
 
+/**
+ * Checks a client out of the pool with an 'error' listener for as long as it is held. pg emits
+ * 'error' on a client whose connection ends (a terminated backend, a server restart, a network
+ * failure); a checked-out client has no other listener (the pool's is only on idle ones), so
+ * without this one the process would die of an uncaught exception whenever the connection drops
+ * between two statements of a transaction. The transaction fails anyway — its next statement
+ * cannot be sent — and the client goes back to the pool marked broken, to be closed.
+ */
+async function checkout(pool: pg.Pool): Promise<{ client: pg.PoolClient; release(broken: boolean): void }> {
+  const client = await pool.connect();
+  let lost = false;
+  const onError = () => {
+    lost = true;
+  };
+  client.on('error', onError);
+  return {
+    client,
+    release(broken) {
+      client.removeListener('error', onError);
+      client.release(broken || lost);
+    },
+  };
+}
+
 export function createPgDb(options: PgDbOptions): Db {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
@@ -107,13 +131,13 @@ export function createPgDb(options: PgDbOptions): Db {
    * columns (pg-implicit-tx.ts), and commits with the same one round trip.
    */
   async function single(on: pg.Pool, sql: string, params: readonly unknown[], name: string) {
-    const client = await on.connect();
+    const held = await checkout(on);
     const itx = new ImplicitTransaction();
-    void client.query(itx as never);
+    void held.client.query(itx as never);
     try {
       return await itx.single(sql, params, name);
     } finally {
-      client.release(itx.connectionLost);
+      held.release(itx.connectionLost);
     }
   }
 
@@ -148,7 +172,8 @@ export function createPgDb(options: PgDbOptions): Db {
     async transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T> {
       const retries = opts?.retries ?? 5;
       for (let attempt = 0; ; attempt++) {
-        const client = await pool.connect();
+        const held = await checkout(pool);
+        const client = held.client;
         // No BEGIN and no COMMIT: the statements run as one implicit transaction that the final
         // Sync commits (pg-implicit-tx.ts).
         const itx = new ImplicitTransaction();
@@ -204,7 +229,7 @@ export function createPgDb(options: PgDbOptions): Db {
           }
           throw err;
         } finally {
-          client.release(broken || itx.connectionLost);
+          held.release(broken || itx.connectionLost);
         }
       }
     },

@@ -196,6 +196,26 @@ describe.skipIf(!usePostgres)('transactions without BEGIN and COMMIT on PostgreS
     expect(await count(other)).toBe(1);
   });
 
+  it('survives its connection ending between two statements: the transaction fails, the process does not (no uncaught error)', async () => {
+    await reset();
+    await expect(one.transaction(async (tx) => {
+      await tx.query('INSERT INTO itx VALUES ($1, $2)', [1, 'a']);
+      const { rows } = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid WHERE $1::int = 1', [1]);
+      await other.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+      // No statement in flight while the server closes the connection: pg emits 'error' on the
+      // client, which only the Db's own listener catches (an uncaught error fails this run).
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await tx.query('INSERT INTO itx VALUES ($1, $2)', [2, 'b']);
+    }, { retries: 0 })).rejects.toThrow();
+    expect(await count(other)).toBe(0);
+    // The same outside a transaction: the pool's idle client died; the next statement gets a live one.
+    const { rows } = await one.query<{ pid: number }>('SELECT pg_backend_pid() AS pid WHERE $1::int = 1', [1]);
+    await other.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await one.transaction((tx) => tx.query('INSERT INTO itx VALUES ($1, $2)', [3, 'c']));
+    expect(await count(other)).toBe(1);
+  });
+
   it('rolls back without a WARNING in the server log (BEGIN, then ROLLBACK), where a bare ROLLBACK leaves one', async () => {
     await reset();
     await withNotices(async (client, notices) => {
