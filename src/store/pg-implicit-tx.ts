@@ -16,7 +16,8 @@ import pgUtils from 'pg/lib/utils.js';
  * progress", then abort).
  *
  * What it saves: two statements and two round trips per transaction — the engine's locked steps
- * are 3–5 statements plus BEGIN and COMMIT (docs/benchmarks.md, sixth round). What needs a
+ * are 3–5 statements plus BEGIN and COMMIT (docs/benchmarks.md, sixth round) — and, with
+ * {@link ImplicitTransaction.commitWith}, a third: the last statement goes out with the Sync. What needs a
  * transaction block (SET LOCAL, which outside one only warns; SAVEPOINT, LOCK TABLE, DECLARE, which
  * fail) asks for one with {@link ImplicitTransaction.begin}: pg-boss's maintenance scripts do.
  *
