@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/store/db.js';
+import type { Db, Queryable } from '../../src/store/db.js';
 import { createPgDb } from '../../src/store/pg-db.js';
 import { ImplicitTransaction } from '../../src/store/pg-implicit-tx.js';
 import { createTestDatabase, usePostgres, type TestDatabase } from '../support/database.js';
@@ -183,14 +183,22 @@ describe.skipIf(!usePostgres)('transactions without BEGIN and COMMIT on PostgreS
     }
   });
 
+  /** Ends the connection `q` runs on, from another connection. */
+  const terminate = async (q: Queryable) => {
+    const { rows } = await q.query<{ pid: number }>('SELECT pg_backend_pid() AS pid WHERE $1::int = 1', [1]);
+    await other.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+  };
+  /** A transaction whose connection is terminated after its first statement, `pauseMs` before its second. */
+  const killedMidTransaction = (pauseMs: number) => expect(one.transaction(async (tx) => {
+    await tx.query('INSERT INTO itx VALUES ($1, $2)', [1, 'a']);
+    await terminate(tx);
+    if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    await tx.query('INSERT INTO itx VALUES ($1, $2)', [2, 'b']);
+  }, { retries: 0 })).rejects.toThrow();
+
   it('rolls back when its connection dies mid-transaction, and the pool hands out a working one next', async () => {
     await reset();
-    await expect(one.transaction(async (tx) => {
-      await tx.query('INSERT INTO itx VALUES ($1, $2)', [1, 'a']);
-      const { rows } = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid WHERE $1::int = 1', [1]);
-      await other.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
-      await tx.query('INSERT INTO itx VALUES ($1, $2)', [2, 'b']);
-    }, { retries: 0 })).rejects.toThrow();
+    await killedMidTransaction(0);
     expect(await count(other)).toBe(0);
     await one.transaction((tx) => tx.query('INSERT INTO itx VALUES ($1, $2)', [3, 'c']));
     expect(await count(other)).toBe(1);
@@ -198,19 +206,12 @@ describe.skipIf(!usePostgres)('transactions without BEGIN and COMMIT on PostgreS
 
   it('survives its connection ending between two statements: the transaction fails, the process does not (no uncaught error)', async () => {
     await reset();
-    await expect(one.transaction(async (tx) => {
-      await tx.query('INSERT INTO itx VALUES ($1, $2)', [1, 'a']);
-      const { rows } = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid WHERE $1::int = 1', [1]);
-      await other.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
-      // No statement in flight while the server closes the connection: pg emits 'error' on the
-      // client, which only the Db's own listener catches (an uncaught error fails this run).
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      await tx.query('INSERT INTO itx VALUES ($1, $2)', [2, 'b']);
-    }, { retries: 0 })).rejects.toThrow();
+    // No statement in flight while the server closes the connection: pg emits 'error' on the
+    // client, which only the Db's own listener catches (an uncaught error fails this run).
+    await killedMidTransaction(300);
     expect(await count(other)).toBe(0);
     // The same outside a transaction: the pool's idle client died; the next statement gets a live one.
-    const { rows } = await one.query<{ pid: number }>('SELECT pg_backend_pid() AS pid WHERE $1::int = 1', [1]);
-    await other.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+    await terminate(one);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await one.transaction((tx) => tx.query('INSERT INTO itx VALUES ($1, $2)', [3, 'c']));
     expect(await count(other)).toBe(1);
