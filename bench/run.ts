@@ -30,7 +30,7 @@ import { compileTree, type CompiledTree } from './compile.js';
 import { pgBaseUrl, pgServerVersion, pgUnreachable, type Engine } from './databases.js';
 import { httpPart, type HttpReport } from './http-part.js';
 import { lifecyclePart, type LifecycleReport } from './lifecycle-part.js';
-import { httpTable, lifecycleTable, probesTable, stepsTable, targets, targetsTable } from './report.js';
+import { httpTable, lifecycleTable, probesTable, stepsTable, targets, targetsTable, verdict } from './report.js';
 
 const env = process.env;
 const num = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
@@ -132,7 +132,8 @@ if (firstProbes) out.push(probesTable(firstProbes), '');
 if (settings.trace && firstProbes) for (const p of firstProbes.probes) out.push(`Every statement of one ${p.route} request on ${firstProbes.engine}:`, ...p.sql, '');
 out.push(targetsTable(list), '');
 const missed = list.filter((t) => t.pass === false).length;
-out.push(`${list.filter((t) => t.pass === true).length} PASS, ${missed} MISS, ${list.filter((t) => t.pass === null).length} info`);
+const floorMissed = list.filter((t) => verdict(t) === 'MISS, floor too').length;
+out.push(`${list.filter((t) => t.pass === true).length} PASS, ${missed} MISS (${floorMissed} of them missed by the floor too), ${list.filter((t) => t.pass === null).length} info`);
 console.log(out.join('\n'));
 
 const json = {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { KeyRing } from '../../src/crypto.js';
 import { SIGNATURE_HEADER, verifySignature, webhookSecret } from '../../src/gateways/test/test-webhook-signature.js';
 import { lifecyclePart } from '../../bench/lifecycle-part.js';
-import { lifecycleTable, stepsTable, targets } from '../../bench/report.js';
+import { lifecycleTable, stepsTable, targets, targetsTable, verdict } from '../../bench/report.js';
 import { sessionEvents } from '../../bench/webhook-events.js';
 import { startScriptNodeFlags } from '../../bench/server-process.js';
 import { readFileSync } from 'node:fs';
@@ -40,7 +40,22 @@ describe('benchmark harness', () => {
     expect(r.steps.reduce((a, s) => a + s.tenderStatements, 0)).toBe(r.tender.c1.tender.statements);
     expect(lifecycleTable(r)).toContain('Tender ÷ plain');
     expect(stepsTable(r)).toContain('authorize');
-    expect(targets([r], []).map((t) => t.id)).toEqual(['lifecycle_ratio_c16', 'statements_per_flow', 'cpu_ms_per_flow']);
+    const list = targets([r], []);
+    expect(list.map((t) => t.id)).toEqual(['lifecycle_ratio_c16', 'statements_per_flow', 'cpu_ms_per_flow']);
+    // Node CPU is judged beside the plain-SQL baseline's own CPU per flow, from the same run.
+    const cpu = list.find((t) => t.id === 'cpu_ms_per_flow')!;
+    expect(cpu.floor?.measured).toBe(r.baseline.c16.cpuMsPerUnit);
+    expect(cpu.floor?.meets).toBe(r.baseline.c16.cpuMsPerUnit <= 2);
+  });
+
+  it('says a missed target cannot be met here only when its floor misses it too', () => {
+    expect(verdict({ pass: true, floor: { measured: 0.4, shown: '0.40×', meets: false } })).toBe('PASS');
+    expect(verdict({ pass: false, floor: { measured: 0.6, shown: '0.60×', meets: true } })).toBe('MISS');
+    expect(verdict({ pass: false, floor: { measured: 0.4, shown: '0.40×', meets: false } })).toBe('MISS, floor too');
+    expect(verdict({ pass: false })).toBe('MISS');
+    expect(verdict({ pass: null, floor: { measured: 0.4, shown: '0.40×', meets: false } })).toBe('info');
+    expect(targetsTable([{ id: 'x', engine: 'postgres', what: 'w', measured: 1, shown: '1', target: '≥ 2', pass: false, floor: { measured: 1.5, shown: '1.5', meets: false } }]))
+      .toContain('1.5 (misses)');
   });
 
   it.skipIf(!usePostgres)('on PostgreSQL, one lifecycle flow is at most 20 of Tender\'s statements, counted as db.stats counts (skipped: needs DATABASE_URL)', async () => {
