@@ -154,7 +154,7 @@ export async function httpPart(engine: Engine, opts: HttpOptions): Promise<HttpR
     // sessions' events (JIT of the webhook path, statements prepared on the pool's connections).
     // Without it the first measured window paid for it: in four runs on 2026-11-22 Tender's first
     // window did 0.71–0.83 of the mean of its later two, the 3-statement floor's 0.81–0.99; after
-    // 200 sessions Tender's windows still rose (docs/benchmarks.md, eleventh round).
+    // 200 sessions Tender's windows still rose (docs/benchmarks-history.md, eleventh round).
     for (const [server, , statements] of webhookLoads) await httpLoad(await webhooksLoad(server, c, 2, opts.secretKey, WEBHOOK_WARMUP, statements));
     const perWindow = Math.floor(Math.min(
       Number(process.env.BENCH_WEBHOOK_SESSIONS ?? 1500),
@@ -325,7 +325,7 @@ const BENCH_USERS = 32;
  * Sessions (three events each) every webhook load ingests before its measured windows
  * (BENCH_WEBHOOK_WARMUP). 200 left Tender's server still getting cheaper per event through the
  * measured windows (0.80 ms of CPU per event after 200, 0.68 after 1,000; the floors' flat):
- * V8 was still optimizing the engine's webhook path (docs/benchmarks.md, eleventh round).
+ * V8 was still optimizing the engine's webhook path (docs/benchmarks-history.md, eleventh round).
  */
 const WEBHOOK_WARMUP = Number(process.env.BENCH_WEBHOOK_WARMUP ?? 1000);
 /**

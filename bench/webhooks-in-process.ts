@@ -5,7 +5,7 @@
  * order (authorized, captured, part refunded), `C` sessions in flight. Prints events/s, this
  * process's CPU and the PostgreSQL backends' CPU per event, and statements per event, per round.
  * It splits what the HTTP benchmark's webhook phase measures into the engine's share and the
- * rest (HTTP, Fastify, the benchmark's statement counting); docs/benchmarks.md, eighth round.
+ * rest (HTTP, Fastify, the benchmark's statement counting); docs/benchmarks-history.md, eighth round.
  *
  * `npx tsx bench/webhooks-in-process.ts` (DATABASE_URL as for `npm run bench`; PostgreSQL only).
  * N sessions per round (default 1000), ROUNDS (3), C in flight (32), POOL connections (10, as

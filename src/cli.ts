@@ -1,5 +1,5 @@
 #!/usr/bin/env -S node --max-semi-space-size=4 --heap-growing-percent=50
-// Node flags (docs/benchmarks.md, "Memory"): --max-semi-space-size=4 (MB; Node's default is 16)
+// Node flags (docs/benchmarks-history.md, second round): --max-semi-space-size=4 (MB; Node's default is 16)
 // makes the young generation smaller, and --heap-growing-percent=50 lets the old generation grow
 // to 1.5× what survived the last full GC before the next one instead of up to 4×. With ~32 MB of
 // live heap, the server's peak RSS under load was 190–200 MB without them and 122–131 MB with

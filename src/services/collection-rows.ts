@@ -8,7 +8,7 @@ import type { Queryable } from '../store/db.js';
  * collection lock is held, as two more columns of a statement it makes anyway (the one that
  * reads the session's live payment), and the writers keep it current — `moveSession`,
  * `savePayment`, the payment and session INSERTs note every status and sum they write — so
- * syncCollection needs no read of its own (docs/benchmarks.md, third round).
+ * syncCollection needs no read of its own (docs/benchmarks-history.md, third round).
  *
  * Valid only under the collection's lock: every writer of a collection's sessions and payments
  * holds it (src/services/engine/locks.ts), so nothing but this transaction changes the rows.
@@ -94,7 +94,7 @@ export function setSelfCheck(on: boolean): void {
  * payment-status → order-status mapping of its storage. Read in the statement that locks the
  * order (the locked row's latest version), so syncCollection can tell whether a collection's
  * move also moves the order's status: when it does not, the collection and order writes join the
- * transaction's last statement instead of costing a statement of their own (docs/benchmarks.md,
+ * transaction's last statement instead of costing a statement of their own (docs/benchmarks-history.md,
  * eighth round). The mapping is configuration, read as of that statement, as the order's own
  * update would read it.
  */

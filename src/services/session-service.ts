@@ -263,7 +263,7 @@ async function orderCollection(tx: Queryable, order: OrderForPayment, userId: nu
 }
 
 // The page's timestamps as PostgreSQL's text (the same bytes it sends for a timestamptz), turned
-// into ISO strings by position: no Date per value (docs/benchmarks.md, fourth round).
+// into ISO strings by position: no Date per value (docs/benchmarks-history.md, fourth round).
 const SESSION_LIST_COLUMNS = SESSION_VIEW_COLUMNS.map((c) => (SESSION_LIST_TIMES.has(c) ? `s.${c}::text AS ${c}` : `s.${c}`)).join(', ');
 
 export async function listUserSessions(ctx: AppContext, userId: number, offset: number, limit: number): Promise<{ items: PaymentSession[]; total: number }> {

@@ -78,7 +78,7 @@ export function createPgDb(options: PgDbOptions): Db {
     // PostgreSQL re-plans a statement on every execution when its plan for the actual values
     // looks cheaper than the generic one — e.g. `$3::int IS NULL OR …` folds away — which the
     // engine's statements (key lookups, all of them) never gain from; measured on the webhook
-    // phase in docs/benchmarks.md (third round).
+    // phase in docs/benchmarks-history.md (third round).
     // A status list a partial index depends on is written into the SQL, not bound
     // (OPEN_SESSION_STATUSES_SQL), so the planner can still prove the index's predicate.
     options: '-c TimeZone=UTC -c plan_cache_mode=force_generic_plan',

@@ -16,7 +16,7 @@ import pgUtils from 'pg/lib/utils.js';
  * progress", then abort).
  *
  * What it saves: two statements and two round trips per transaction — the engine's locked steps
- * are 3–5 statements plus BEGIN and COMMIT (docs/benchmarks.md, sixth round) — and, with
+ * are 3–5 statements plus BEGIN and COMMIT (docs/benchmarks-history.md, sixth round) — and, with
  * {@link ImplicitTransaction.commitWith}, a third: the last statement goes out with the Sync. What needs a
  * transaction block (SET LOCAL, which outside one only warns; SAVEPOINT, LOCK TABLE, DECLARE, which
  * fail) asks for one with {@link ImplicitTransaction.begin}: pg-boss's maintenance scripts do.
@@ -72,7 +72,7 @@ interface Described {
  * next executions skip Describe: a prepared statement's result columns cannot change while it
  * exists (PostgreSQL refuses to run it with "cached plan must not change result type", and the
  * Db prepares it again under a new name), so PostgreSQL need not send, nor pg parse and turn
- * into type parsers, the same RowDescription on every execution (docs/benchmarks.md, seventh
+ * into type parsers, the same RowDescription on every execution (docs/benchmarks-history.md, seventh
  * round). pg's own Query always sends Describe; this is why the cache lives here.
  */
 const descriptions = new WeakMap<object, Map<string, Described>>();
@@ -184,7 +184,7 @@ export class ImplicitTransaction {
   /**
    * Commits with a last statement: the statement and the Sync are written together, as
    * {@link single} does for a statement alone, so the transaction's last statement and its
-   * commit cost one round trip (docs/benchmarks.md, eleventh round). In a transaction block the
+   * commit cost one round trip (docs/benchmarks-history.md, eleventh round). In a transaction block the
    * statement runs first, then COMMIT and the Sync. Rejects with the statement's error, or the
    * commit's.
    */
