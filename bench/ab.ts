@@ -17,13 +17,14 @@
  * node_modules link there), B is this one. Variables: BENCH_AB_PHASES (storefront,getSessions;
  * also webhooks: each window sends BENCH_AB_WEBHOOK_SESSIONS sessions' three signed events, 150),
  * BENCH_AB_WINDOWS (12 per side and phase), BENCH_AB_SECONDS (2 per window),
- * BENCH_CONNECTIONS (32). PostgreSQL only (DATABASE_URL, default as in `npm run bench`).
+ * BENCH_CONNECTIONS (32), BENCH_AB_ENGINE (postgres: DATABASE_URL, default as in `npm run bench`;
+ * or pglite, where the server's CPU includes the database's).
  */
 import { randomBytes } from 'node:crypto';
 import { compileTree, type CompiledTree } from './compile.js';
-import { freshPgDatabase, pgBaseUrl, type FreshDatabase } from './databases.js';
+import { freshDatabase, type Engine, type FreshDatabase } from './databases.js';
 import { getSessionsLoad, serverEnv, storefrontLoad, webhooksLoad } from './http-part.js';
-import { httpLoad, httpLoadRaw, type LoadOptions, type RawHttp } from './http-load.js';
+import { httpLoad, httpLoadRaw, summarizeHttp, type LoadOptions, type RawHttp } from './http-load.js';
 import { openPgCpu } from './pg-cpu.js';
 import { startServer, type ServerProcess } from './server-process.js';
 
@@ -37,13 +38,15 @@ const windows = Number(process.env.BENCH_AB_WINDOWS ?? 12);
 const seconds = Number(process.env.BENCH_AB_SECONDS ?? 2);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const secretKey = randomBytes(32).toString('hex');
+const engine = (process.env.BENCH_AB_ENGINE ?? 'postgres') as Engine;
 
 interface Side {
   name: 'A' | 'B';
   tree: CompiledTree;
   db: FreshDatabase;
   server: ServerProcess;
-  cpu: Awaited<ReturnType<typeof openPgCpu>>;
+  /** The PostgreSQL backends' CPU (none on PGlite: the database runs in the server). */
+  cpu?: Awaited<ReturnType<typeof openPgCpu>>;
   pages?: Map<number, number>;
 }
 
@@ -55,11 +58,11 @@ const perRequest = (r: RawHttp) => (r.serverCpuMs / Math.max(1, r.ok + r.non2xx)
 const dbPerRequest = (r: RawHttp) => (r.dbCpuMs / Math.max(1, r.ok + r.non2xx));
 
 async function side(name: 'A' | 'B', tree: CompiledTree): Promise<Side> {
-  const db = await freshPgDatabase(pgBaseUrl(), `ab_${name.toLowerCase()}`);
+  const db = await freshDatabase(engine, `ab_${name.toLowerCase()}`);
   let server: ServerProcess | undefined;
   try {
-    server = await startServer(serverEnv('postgres', db, 'tender', secretKey), tree.path('bench/server.ts'));
-    return { name, tree, db, server, cpu: await openPgCpu(db.url!) };
+    server = await startServer(serverEnv(engine, db, 'tender', secretKey), tree.path('bench/server.ts'));
+    return { name, tree, db, server, ...(db.url ? { cpu: await openPgCpu(db.url) } : {}) };
   } catch (err) {
     // Nothing of a side that did not start is left behind (its database included).
     await server?.stop();
@@ -95,7 +98,7 @@ try {
     const counts = await s.server.call<{ user_id: number; n: number }[]>('seed-sessions', { perUser: 100 });
     s.pages = new Map(counts.map((x) => [x.user_id, Math.min(x.n, 100)]));
   }
-  console.log(`A = ${base}, B = this checkout; ${windows} windows of ${seconds} s per side and phase, ${connections} connections, PostgreSQL`);
+  console.log(`A = ${base}, B = this checkout; ${windows} windows of ${seconds} s per side and phase, ${connections} connections, ${engine}`);
   if (phases.includes('webhooks')) for (const s of sides) await sessionsForWebhooks(s);
   for (const phase of phases) {
     for (const s of sides) await httpLoad(await load(s, phase, 1));
@@ -110,7 +113,8 @@ try {
     const rate = (rs: RawHttp[]) => median(rs.map((r) => r.ok / r.seconds));
     const line = (n: 'A' | 'B') =>
       `  ${n}: server CPU per request ${median(raws[n].map(perRequest)).toFixed(3)} ms (median of ${windows} windows; range ${Math.min(...raws[n].map(perRequest)).toFixed(3)}–${Math.max(...raws[n].map(perRequest)).toFixed(3)}), ` +
-      `PostgreSQL ${median(raws[n].map(dbPerRequest)).toFixed(3)} ms, ${rate(raws[n]).toFixed(1)} req/s, non-2xx ${raws[n].reduce((x, r) => x + r.non2xx, 0)}`;
+      `PostgreSQL ${median(raws[n].map(dbPerRequest)).toFixed(3)} ms, ${rate(raws[n]).toFixed(1)} req/s, ` +
+      `p50 / p99 ${summarizeHttp(raws[n]).p50Ms.toFixed(1)} / ${summarizeHttp(raws[n]).p99Ms.toFixed(1)} ms over all windows, non-2xx ${raws[n].reduce((x, r) => x + r.non2xx, 0)}`;
     console.log(`${phase}:`);
     console.log(line('A'));
     console.log(line('B'));
@@ -120,7 +124,7 @@ try {
 } finally {
   for (const s of sides) {
     await s.server.stop();
-    await s.cpu.close();
+    await s.cpu?.close();
     await s.db.drop();
   }
   for (const t of trees) await t.remove();
