@@ -79,6 +79,19 @@ describe('toMajorNumber', () => {
     expect((thrown as MoneyError).code).toBe('invalid_amount');
   });
 
+  it.each(ROUND_TRIP_CURRENCIES)('divides below 10^15 to exactly the number of the decimal string in %s', (currency) => {
+    // 10^15 itself takes the string path (one significant digit); 35 × 0.01 would be 0.35000000000000003.
+    for (const amount of [0n, 1n, -1n, 5n, 35n, 105n, 123_456_789_012_345n, 10n ** 15n - 1n, -(10n ** 15n - 1n), 10n ** 15n]) {
+      expect(toMajorNumber(money(amount, currency))).toBe(Number(formatMajor(money(amount, currency))));
+    }
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 15n - 1n), max: 10n ** 15n - 1n }), (amount) => {
+        expect(toMajorNumber(money(amount, currency))).toBe(Number(formatMajor(money(amount, currency))));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it.each(ROUND_TRIP_CURRENCIES)('is exact: the JSON number parses back to the same amount in %s', (currency) => {
     fc.assert(
       fc.property(fifteenDigitAmount, (amount) => {
