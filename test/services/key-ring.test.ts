@@ -1,6 +1,6 @@
-import { hkdfSync, randomBytes } from 'node:crypto';
+import { createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { KeyRing } from '../../src/crypto.js';
+import { KeyRing, sha256Hex } from '../../src/crypto.js';
 
 describe('KeyRing', () => {
   const master = randomBytes(32);
@@ -31,5 +31,11 @@ describe('KeyRing', () => {
     const sealed = ring.seal('{"apiKey":"sk_test_123"}');
     expect(new KeyRing(master).open(sealed)).toBe('{"apiKey":"sk_test_123"}');
     expect(ring.open(new KeyRing(master).seal('x', 'other'), 'other')).toBe('x');
+  });
+
+  it('hashes tokens with SHA-256 as lower-case hex (the stored hashes of existing tokens keep matching)', () => {
+    expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(sha256Hex('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect(sha256Hex('tk_é')).toBe(createHash('sha256').update('tk_é', 'utf8').digest('hex'));
   });
 });
