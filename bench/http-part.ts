@@ -147,8 +147,10 @@ export async function httpPart(engine: Engine, opts: HttpOptions): Promise<HttpR
 
     // Tender's webhooks and the floor's three variants (bench/floor-routes.ts), in alternating
     // windows; each window sends its own sessions' events, once.
-    const webhookLoads: [ServerProcess, PgCpu | undefined, (2 | 3)?][] = [[t, tenderCpu], [f, floorCpu], [f, floorCpu, 2], [f, floorCpu, 3]];
+    const webhookLoads: [ServerProcess, PgCpu | undefined, (2 | 3 | 'batch')?][] = [[t, tenderCpu], [f, floorCpu], [f, floorCpu, 2], [f, floorCpu, 3]];
     if (t.ready.directUrl) webhookLoads.push([{ ...t, ready: { ...t.ready, url: t.ready.directUrl } } as ServerProcess, tenderCpu]);
+    const batchedIndex = webhookLoads.length;
+    if (BATCHED && engine === 'postgres') webhookLoads.push([f, floorCpu, 'batch']);
     const webhookRounds = 3;
     // Warm-up, not measured, as for the phases above: each load first ingests WEBHOOK_WARMUP
     // sessions' events (JIT of the webhook path, statements prepared on the pool's connections).
@@ -159,7 +161,7 @@ export async function httpPart(engine: Engine, opts: HttpOptions): Promise<HttpR
     const perWindow = Math.floor(Math.min(
       Number(process.env.BENCH_WEBHOOK_SESSIONS ?? 1500),
       (await t.call<SessionForWebhook[]>('sessions', { limit: 100_000 })).length / (t.ready.directUrl ? 2 : 1),
-      (await f.call<SessionForWebhook[]>('sessions', { limit: 100_000 })).length / 3,
+      (await f.call<SessionForWebhook[]>('sessions', { limit: 100_000 })).length / (webhookLoads.length - (t.ready.directUrl ? 2 : 1)),
     ) / webhookRounds);
     const webhookRaw: RawHttp[][] = webhookLoads.map(() => []);
     for (let round = 0; round < webhookRounds; round++) {
@@ -172,11 +174,17 @@ export async function httpPart(engine: Engine, opts: HttpOptions): Promise<HttpR
       return { ...r, events: r.requests };
     });
     const [webhooks, floorWebhooks, floorWebhooksRead, floorWebhooksLocked] = summaries as [HttpResult & { events: number }, HttpResult & { events: number }, HttpResult & { events: number }, HttpResult & { events: number }];
-    const direct = summaries[4];
+    const direct = t.ready.directUrl ? summaries[4] : undefined;
     if (direct) {
       opts.log(`  ${engine} webhooks through a bare Fastify route calling ingestWebhook (BENCH_WEBHOOK_DIRECT): ${direct.reqPerSec.toFixed(1)} events/s, ` +
         `server CPU ${direct.serverCpuMsPerRequest.toFixed(2)} ms/event, PostgreSQL CPU ${direct.dbCpuMsPerRequest.toFixed(2)}; through Tender's app: ` +
         `${webhooks.reqPerSec.toFixed(1)} events/s, ${webhooks.serverCpuMsPerRequest.toFixed(2)} and ${webhooks.dbCpuMsPerRequest.toFixed(2)} ms/event`);
+    }
+    const batchedFloor = summaries[batchedIndex];
+    if (batchedFloor) {
+      opts.log(`  ${engine} webhooks' floor with several events per transaction (BENCH_WEBHOOK_BATCHED): ${batchedFloor.reqPerSec.toFixed(1)} events/s, ` +
+        `${batchedFloor.statementsPerRequest.toFixed(2)} statements and ${batchedFloor.commitsPerRequest.toFixed(2)} commits per event, p50 / p99 ${batchedFloor.p50Ms.toFixed(1)} / ${batchedFloor.p99Ms.toFixed(1)} ms, ` +
+        `server CPU ${batchedFloor.serverCpuMsPerRequest.toFixed(2)} ms/event, PostgreSQL CPU ${batchedFloor.dbCpuMsPerRequest.toFixed(2)}; windows ${batchedFloor.windowReqPerSec.map((x) => x.toFixed(0)).join(', ')}`);
     }
     await checkpoint('webhooks');
     opts.log(`  ${engine} webhooks: ${webhooks.reqPerSec.toFixed(1)} events/s ${JSON.stringify(webhooks.results)}; the same rows by plain SQL in 1 statement ` +
@@ -328,6 +336,8 @@ const BENCH_USERS = 32;
  * V8 was still optimizing the engine's webhook path (docs/benchmarks-history.md, eleventh round).
  */
 const WEBHOOK_WARMUP = Number(process.env.BENCH_WEBHOOK_WARMUP ?? 1000);
+/** BENCH_WEBHOOK_BATCHED=1: also the webhooks' floor with several events per transaction (floor-routes.ts; PostgreSQL). */
+const BATCHED = process.env.BENCH_WEBHOOK_BATCHED === '1';
 /**
  * Seconds each storefront and getSessions load runs unmeasured first, at the measured connections
  * (BENCH_WARMUP_SECONDS). It was 2 s at 8 connections, and none for Tender's getSessions.
@@ -358,7 +368,7 @@ export function getSessionsLoad(s: ServerProcess, connections: number, seconds: 
  * Each connection takes whole sessions and posts their three events in order (authorized,
  * captured, refunded); a few sessions are left spare so no connection runs out mid-session.
  */
-export async function webhooksLoad(s: ServerProcess, connections: number, seconds: number, secretKey: string, sessionCount: number, floorStatements?: 2 | 3, dbCpu?: PgCpu): Promise<LoadOptions<{ s?: number }>> {
+export async function webhooksLoad(s: ServerProcess, connections: number, seconds: number, secretKey: string, sessionCount: number, floorStatements?: 2 | 3 | 'batch', dbCpu?: PgCpu): Promise<LoadOptions<{ s?: number }>> {
   const sessions = await s.call<SessionForWebhook[]>('sessions', { limit: sessionCount + connections });
   const signed: SignedEvent[][] = sessions.map((x) => sessionEvents(secretKey, x));
   const usable = Math.max(0, signed.length - connections);

@@ -19,6 +19,7 @@
  *   BENCH_OUT=FILE      also write the JSON (with the trace and profiles) to FILE
  *   BENCH_TSX=1         run the HTTP server child through tsx instead of compiled JavaScript
  *   BENCH_WEBHOOK_DIRECT=1  also post the webhooks to ingestWebhook behind a bare Fastify (what Tender's app adds)
+ *   BENCH_WEBHOOK_BATCHED=1 also the webhooks' floor with several events per transaction (BENCH_WEBHOOK_BATCH_LANES at once, 2)
  *   BENCH_WARMUP_SECONDS    each storefront and getSessions load's unmeasured warm-up (default 5)
  *   BENCH_WEBHOOK_WARMUP    sessions whose events each webhook load ingests unmeasured first (default 1000)
  */

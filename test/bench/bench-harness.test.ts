@@ -108,7 +108,8 @@ describe('benchmark harness', () => {
         await seedFloor(floorDb, secretKey);
         const tender = await startServer(serverEnv(engine, tenderDb, 'tender', secretKey));
         servers.push(tender);
-        const floor = await startServer(serverEnv(engine, floorDb, 'floor', secretKey));
+        // One batch at a time, so that events posted together share a transaction (below).
+        const floor = await startServer({ ...serverEnv(engine, floorDb, 'floor', secretKey), BENCH_WEBHOOK_BATCH_LANES: '1' });
         servers.push(floor);
         const user = tender.ready.users![0]!;
         const auth = { 'x-app-token': tender.ready.appToken!, authorization: `Bearer ${user.accessToken}` };
@@ -129,7 +130,7 @@ describe('benchmark harness', () => {
 
         // The session's three webhooks (authorized, captured, part refunded), signed alike.
         // `statements`: the floor's variants in 2 and 3 statements (bench/floor-routes.ts).
-        const webhooks = async (s: ServerProcess, statements?: number) => {
+        const webhooks = async (s: ServerProcess, statements?: number | 'batch') => {
           const [session] = await s.call<SessionForWebhook[]>('sessions', { limit: 1 });
           const out: Record<string, number>[] = [];
           for (const e of sessionEvents(secretKey, session!)) {
@@ -142,7 +143,8 @@ describe('benchmark harness', () => {
             if (statements) {
               // The two row counts around the event cost 11 statements each; PGlite adds BEGIN and COMMIT.
               const spent = (await s.call<{ statements: number }>('stats')).statements - before - 22;
-              expect(spent).toBe(statements + (engine === 'pglite' ? 2 : 0));
+              // One event alone is a batch of one: lock all, read all, its write.
+              expect(spent).toBe((statements === 'batch' ? 3 : statements) + (engine === 'pglite' ? 2 : 0));
             }
           }
           return out;
@@ -150,10 +152,32 @@ describe('benchmark harness', () => {
         const tenderEvents = await webhooks(tender);
         expect(tenderEvents[1]).toMatchObject({ captures: 1, 'history order.status_changed': 1, 'outbox order.status_changed': 1 });
         expect(await webhooks(floor)).toEqual(tenderEvents);
-        for (const statements of [2, 3]) {
+        const floorSession = async () => {
           const o = await post(floor, '/floor/orders', { ...order, userId: floorUser, paymentAccountId: floor.ready.accountId });
           await post(floor, '/floor/sessions', { userId: floorUser, orderId: o.id, type: 'intent' });
+        };
+        for (const statements of [2, 3, 'batch'] as const) {
+          await floorSession();
           expect(await webhooks(floor, statements)).toEqual(tenderEvents);
+        }
+        // Several events in one batch (BENCH_WEBHOOK_BATCHED): six sessions' events of each kind
+        // posted at once, so that they queue behind the first and share transactions.
+        for (let i = 0; i < 6; i++) await floorSession();
+        const six = (await floor.call<SessionForWebhook[]>('sessions', { limit: 6 })).map((x) => sessionEvents(secretKey, x));
+        for (const [kind, expected] of tenderEvents.entries()) {
+          const commitsBefore = (await floor.call<{ commits: number }>('stats')).commits;
+          const added = await delta(floor, async () => {
+            await Promise.all(six.map(async (events) => {
+              const e = events[kind]!;
+              const res = await fetch(`${floor.ready.url}${e.path}?statements=batch`, { method: 'POST', headers: e.headers, body: e.body });
+              expect(res.status).toBe(200);
+              expect(await res.json()).toMatchObject({ result: 'applied' });
+            }));
+          });
+          expect(added).toEqual(Object.fromEntries(Object.entries(expected).map(([k, n]) => [k, n * 6])));
+          // On PGlite a batch is done before the next request is read (the benchmark batches on
+          // PostgreSQL only); there the six share fewer than six commits.
+          if (engine === 'postgres') expect((await floor.call<{ commits: number }>('stats')).commits - commitsBefore).toBeLessThan(6);
         }
       } finally {
         for (const s of servers) await s.stop().catch(() => undefined);
