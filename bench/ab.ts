@@ -1,6 +1,6 @@
 /**
  * A/B of two builds of Tender's HTTP server, for changes too small for `npm run bench` to show:
- * the machine's own speed drifts by 15–40 % between runs minutes apart (docs/benchmarks.md), so a
+ * the machine's own speed drifts by 15–40 % between runs minutes apart (docs/benchmarks-history.md), so a
  * few per cent of CPU per request is lost in the spread of whole runs. Here both servers run at
  * once, each on its own fresh PostgreSQL database seeded the same way, and short windows of the
  * same load alternate between them (A B B A A B …); what is compared is the server's CPU per

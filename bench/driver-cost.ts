@@ -2,7 +2,7 @@
  * What one statement costs this process through `pg`, before any of Tender's work: a trivial
  * `SELECT $1` run 3,000 times, one at a time and 16 in flight, through a raw `pg.Pool` (unnamed
  * and named prepared statements) and through Tender's `Db`. Prints wall time and Node CPU
- * (user + system) per statement. docs/benchmarks.md uses it for the floor under the Node CPU
+ * (user + system) per statement. docs/benchmarks-history.md uses it for the floor under the Node CPU
  * target. `npx tsx bench/driver-cost.ts` (DATABASE_URL as for `npm run bench`).
  */
 import pg from 'pg';

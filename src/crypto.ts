@@ -6,7 +6,7 @@ export class KeyRing {
   /**
    * Derived keys by purpose: HKDF is deterministic, and some purposes are derived on every
    * request (a test-gateway webhook's signing secret: 5 % of the webhook's JavaScript CPU in the
-   * benchmark's profile, docs/benchmarks.md). They are no more secret than the master key held
+   * benchmark's profile, docs/benchmarks-history.md). They are no more secret than the master key held
    * beside them. Purposes are a small set plus one per test account; the bound guards misuse.
    */
   private readonly derived = new Map<string, Buffer>();

@@ -143,7 +143,7 @@ async function heldRows(tx: Queryable, collectionId: number): Promise<KnownRows 
   return rows;
 }
 
-/** Sessions and payments of the collection in one round trip (docs/benchmarks.md). */
+/** Sessions and payments of the collection in one round trip (docs/benchmarks-history.md). */
 async function readRows(tx: Queryable, collectionId: number): Promise<KnownRows> {
   const { rows } = await tx.query<{ kind: 's' | 'p'; status: string; authorized: bigint; captured: bigint; refunded: bigint }>(
     `SELECT 's' AS kind, id, status, 0::bigint AS authorized, 0::bigint AS captured, 0::bigint AS refunded

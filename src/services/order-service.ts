@@ -99,7 +99,7 @@ export async function createOrder(
   refuseDiscounts(body);
   // No explicit transaction: the reads take no locks (a transaction would give them nothing
   // more), and the order and its history row are one INSERT statement, atomic on its own
-  // (order creation has no outbox event). Two round trips in all (docs/benchmarks.md).
+  // (order creation has no outbox event). Two round trips in all (docs/benchmarks-history.md).
   const earlier = link && (await orderCreatedUnder(ctx.db, link));
   if (earlier) return earlier;
   const inputs = await readOrderInputs(ctx.db, marker, body);

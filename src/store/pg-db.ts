@@ -25,7 +25,7 @@ export interface PgDbOptions {
 /**
  * Parameterized statements run as named prepared statements: each connection parses and plans a
  * statement once and then only binds and executes it (the engine's statements are a fixed set;
- * docs/benchmarks.md measures what it saves on the server). Names come from the SQL text; past
+ * docs/benchmarks-history.md measures what it saves on the server). Names come from the SQL text; past
  * a bound on distinct texts (dynamic SQL, e.g. multi-row INSERTs of rare sizes) statements run
  * unnamed, so no connection accumulates prepared statements without limit.
  */

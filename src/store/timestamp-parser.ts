@@ -6,7 +6,7 @@ import parsePostgresDate from 'postgres-date';
  * offset, BC, years past 9999, infinity) goes to `postgres-date`, the parser pg uses by default.
  *
  * Why our own fast path: postgres-date matches regular expressions and took 7 % of the CPU of a
- * `getSessions` page (three timestamps per row, docs/benchmarks.md); reading fixed positions is
+ * `getSessions` page (three timestamps per row, docs/benchmarks-history.md); reading fixed positions is
  * about four times faster. A property test checks it against postgres-date.
  */
 export function parseTimestamptz(text: string): Date {

@@ -64,7 +64,7 @@ export function createTestProvider(ctx: AppContext, sender: WebhookSender): Test
     async createIntent(account, session, idempotencyKey) {
       // Insert first: a new key (the usual case) costs one statement, and the key's unique index
       // decides, whatever plan PostgreSQL would pick for a lookup by key (a plan cached while the
-      // table was empty filtered every intent of the account: docs/benchmarks.md).
+      // table was empty filtered every intent of the account: docs/benchmarks-history.md).
       const id = randomId('tgpi_');
       const inserted = await insertIntent(ctx.db, {
         id,

@@ -17,7 +17,7 @@ import type { AppContext } from '../../context.js';
  *
  * helmet itself, not @fastify/helmet: that plugin builds a new helmet middleware — the CSP
  * directives parsed again — on every request (`helmet(options)` inside its hooks), 2–6 % of a
- * request's JavaScript CPU in the benchmark's profiles (docs/benchmarks.md). And helmet's own
+ * request's JavaScript CPU in the benchmark's profiles (docs/benchmarks-history.md). And helmet's own
  * middleware still runs a dozen functions per response, the CSP string rebuilt each time (3 % of
  * a getSessions page's CPU, docs/benchmarks-history.md): with these options every header is the
  * same on every response, so each middleware is run once at start-up and what it sets is replayed.
